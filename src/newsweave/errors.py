@@ -1,0 +1,55 @@
+"""One base exception with typed subclasses.
+
+Every message says what happened and what to do about it. The library never
+prints or exits: the CLI (and later the web app) turns these into output.
+"""
+
+from __future__ import annotations
+
+
+class NewsweaveError(Exception):
+    """Base class of every error newsweave raises on purpose."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {super().__str__()}"
+
+
+class ConfigError(NewsweaveError):
+    """A setting or option has a value newsweave cannot use."""
+
+    code = "E001"
+    exit_code = 2
+
+
+class IngestError(NewsweaveError):
+    """An input could not be read (missing, empty, binary, too large, unknown)."""
+
+    code = "E010"
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class ExtractionError(IngestError):
+    """An input was read but no article text could be extracted from it."""
+
+    code = "E011"
+
+
+class ModelError(NewsweaveError):
+    """A language model could not be loaded."""
+
+    code = "E020"
+
+
+class StoreError(NewsweaveError):
+    code = "E030"
+
+
+class NotFound(NewsweaveError):
+    code = "E040"

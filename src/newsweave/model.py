@@ -1,0 +1,318 @@
+"""The plain records handed from one stage to the next.
+
+Every offset (``start``/``end``) is a Python string index into ``Article.text``
+exactly as read and decoded from the source, so ``article.text[start:end]`` is
+always the mentioned text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if not k.startswith("_")}
+
+
+@dataclass(slots=True)
+class Article:
+    """One report as read from its source."""
+
+    text: str
+    id: str = ""
+    path: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    dateline: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or datetime
+    author: str | None = None
+    # Offset where the body starts once a dateline opening is skipped.
+    body_start: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = content_id(self.text)
+
+    @property
+    def source_label(self) -> str:
+        """A short human name for the report: outlet, else file name, else id."""
+        if self.outlet:
+            return self.outlet
+        if self.path:
+            return self.path.rsplit("/", 1)[-1]
+        if self.url:
+            return self.url
+        return self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def content_id(text: str, length: int = 16) -> str:
+    """A stable id derived from a text's content (whitespace-insensitive)."""
+    normal = " ".join(text.split()).encode("utf-8")
+    return hashlib.sha256(normal).hexdigest()[:length]
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """A character span of an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class EntityMention:
+    """One mention of a named entity in one article."""
+
+    label: str  # PERSON | ORG | GPE | NORP | LOC | FAC | EVENT ...
+    start: int
+    end: int
+    text: str
+    # A title or role given next to the name ("Secretary of State"), if any,
+    # with its own span.
+    title: str | None = None
+    title_start: int | None = None
+    title_end: int | None = None
+    # Filled by entity linking: the key shared by all mentions of one entity
+    # across the reports of a story.
+    key: str = ""
+
+
+@dataclass(slots=True)
+class Entity:
+    """One entity merged across mentions (and, after linking, across articles)."""
+
+    key: str
+    label: str
+    name: str  # the fullest name seen
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)  # (article, start, end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class Quote:
+    """Something a speaker said, directly (in quote marks) or reported."""
+
+    start: int
+    end: int
+    text: str
+    direct: bool
+    speaker: str | None = None  # surface text of the speaker as written
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_key: str = ""  # filled by entity linking
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number, amount, duration or date, normalised to a comparable value.
+
+    ``kind`` is one of ``count``, ``money``, ``percent``, ``duration``,
+    ``date``, ``ordinal``. ``value`` is a float for counts, money (in the
+    currency unit), percents and durations (in seconds), and an ISO date string
+    (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) for dates; ``None`` when a date
+    could not be resolved (a weekday with no report date, say).
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    value: float | str | None
+    unit: str | None = None  # currency code, or the counted noun for counts
+
+
+@dataclass(slots=True)
+class Claim:
+    """A clause-sized fact stated in one article.
+
+    ``text`` is a readable wording of the claim (the clause with its subject
+    restored when the subject lies outside the span); ``start``/``end`` locate
+    the clause in the article.
+    """
+
+    id: str
+    article: str
+    sentence: int  # index into AnalyzedArticle.sentences
+    start: int
+    end: int
+    text: str
+    subject: str | None = None
+    predicate: str | None = None  # lemma of the clause's head verb
+    negated: bool = False
+    speaker: str | None = None  # who the claim is credited to, if anyone
+    speaker_key: str = ""
+    quantities: list[Quantity] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)  # content lemmas, lowercased
+
+
+@dataclass(slots=True)
+class AnalyzedArticle:
+    article: Article
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mention:
+    article: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class Conflict:
+    type: str  # number | date | attribution | negation | role | other
+    detail: str
+    mentions: list[Mention]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "detail": self.detail,
+            "mentions": [
+                {"article": m.article, "start": m.start, "end": m.end, "text": m.text}
+                for m in self.mentions
+            ],
+        }
+
+
+@dataclass(slots=True)
+class ClaimGroup:
+    id: str
+    status: str  # corroborated | single_source | conflicting
+    independent_sources: int
+    text: str
+    mentions: list[Mention]
+    conflicts: list[Conflict] = field(default_factory=list)
+    # Not in the JSON contract; kept for renderers.
+    _claims: list[Claim] = field(default_factory=list, repr=False)
+
+    @property
+    def articles(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.mentions:
+            seen.setdefault(m.article, None)
+        return list(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "independent_sources": self.independent_sources,
+            "text": self.text,
+            "mentions": [m.to_dict() for m in self.mentions],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+
+@dataclass(slots=True)
+class Citation:
+    article: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class BriefItem:
+    """One sentence of the consolidated brief.
+
+    ``kind`` says which part of the brief it belongs to (``corroborated``,
+    ``single_source``, ``omission``, ``conflict``); it is used by renderers
+    and not part of the JSON contract.
+    """
+
+    text: str
+    citations: list[Citation]
+    kind: str = "corroborated"
+    outlet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(slots=True)
+class InputFailure:
+    """An input that could not be read, with the reason and what to do."""
+
+    source: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The result of comparing the reports of one story."""
+
+    articles: list[AnalyzedArticle]
+    claims: list[ClaimGroup]
+    brief: list[BriefItem]
+    entities: list[Entity] = field(default_factory=list)
+    copy_of: dict[str, str] = field(default_factory=dict)  # article id -> original id
+    failures: list[InputFailure] = field(default_factory=list)
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.article.id == article_id:
+                return a.article
+        raise KeyError(article_id)
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        """The JSON output contract of ``compare --format json``."""
+        arts = []
+        for a in self.articles:
+            art = a.article
+            d: dict[str, Any] = {
+                "id": art.id,
+                "path": art.path,
+                "url": art.url,
+                "outlet": art.outlet,
+                "title": art.title,
+                "dateline": art.dateline,
+                "published": art.published,
+                "copy_of": self.copy_of.get(art.id),
+            }
+            if with_text:
+                d["text"] = art.text
+            arts.append(d)
+        return {
+            "articles": arts,
+            "claims": [c.to_dict() for c in self.claims],
+            "brief": [b.to_dict() for b in self.brief],
+        }
