@@ -1,0 +1,420 @@
+"""Align claims across the reports of a story into claim groups.
+
+1. Score every pair of claims from different reports: the cosine of their
+   sentence embeddings, nudged by shared content words, and pushed down when
+   they name different participants of the same kind (a call with one leader
+   vs a call with another) or give different amounts for things described with
+   different nouns (two different calls with two different durations).
+2. Merge pairs above ``MATCH_THRESHOLD`` greedily, best first, into groups
+   holding at most one claim per report, with an average-link check so that
+   groups do not chain.
+3. Within a group, compare each pair of claims from independent sources for
+   typed conflicts: number, date, attribution, negation.
+4. Add role conflicts: one person given incompatible titles by two sources.
+5. Give each group its status, independent-source count and canonical wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dedup import source_of
+from .model import AnalyzedArticle, Claim, ClaimGroup, Conflict, Entity, Mention
+from .nlp.entities import normalise_title, titles_compatible
+from .nlp.quantities import describe, same_value
+
+#: Pair score above which two claims state the same fact. Calibrated on MRPC
+#: train (accuracy/F1 of the pair decision, see bench/matcher.py) and checked
+#: against the hand-written stories in tests/fixtures/stories.
+MATCH_THRESHOLD = 0.62
+#: A group may only absorb another when the mean score over all cross pairs
+#: stays above this fraction of the threshold (stops A~B~C chains with A!~C).
+AVERAGE_LINK_FRACTION = 0.9
+#: Weight of shared content words (Jaccard of lemmas) in the pair score.
+LEXICAL_WEIGHT = 0.25
+#: Subtracted from the score when the claims name different participants of
+#: the same kind and share none.
+PARTICIPANT_PENALTY = 0.15
+#: Subtracted when the claims give different amounts of one kind and share
+#: few of their nouns: likely two different facts.
+QUANTITY_MISMATCH_PENALTY = 0.2
+#: Share of the smaller claim's nouns the other must hold before a difference
+#: in amounts, dates or polarity is read as a conflict about one fact.
+CONFLICT_NOUN_OVERLAP = 0.5
+
+_NUMBER_KINDS = ("count", "money", "percent", "duration")
+_PARTICIPANT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Verb pairs that state opposite outcomes of one event.
+_ANTONYM_PAIRS = {
+    ("agree", "refuse"), ("agree", "reject"), ("agree", "decline"), ("accept", "reject"),
+    ("accept", "refuse"), ("accept", "decline"), ("approve", "reject"), ("approve", "veto"),
+    ("approve", "deny"), ("approve", "block"), ("confirm", "deny"), ("admit", "deny"),
+    ("support", "oppose"), ("back", "oppose"), ("endorse", "oppose"), ("win", "lose"),
+    ("pass", "fail"), ("pass", "reject"), ("allow", "ban"), ("allow", "forbid"),
+    ("allow", "block"), ("permit", "ban"), ("open", "close"), ("increase", "decrease"),
+    ("increase", "cut"), ("raise", "cut"), ("raise", "lower"), ("rise", "fall"),
+    ("rise", "drop"), ("grow", "shrink"), ("convict", "acquit"), ("include", "exclude"),
+    ("resume", "suspend"), ("lift", "impose"), ("survive", "die"), ("release", "detain"),
+    ("attend", "skip"), ("arrive", "depart"), ("succeed", "fail"), ("continue", "stop"),
+}
+_ANTONYMS = {p for pair in _ANTONYM_PAIRS for p in (pair, pair[::-1])}
+
+
+@dataclass(slots=True)
+class _Item:
+    claim: Claim
+    index: int  # row in the embedding matrix
+    article_pos: int
+    source: str
+    nouns: frozenset[str]
+    lemmas: frozenset[str]
+    participants: dict[str, frozenset[str]]  # label -> entity keys
+
+
+def _participants(claim: Claim) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for m in claim.entities:
+        if m.label in _PARTICIPANT_LABELS and m.key:
+            label = "PERSON" if m.label == "PERSON" else "GROUP"
+            out.setdefault(label, set()).add(m.key)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _nouns(claim: Claim) -> frozenset[str]:
+    units = {str(q.unit).lower() for q in claim.quantities if q.unit}
+    return frozenset(w for w in claim.lemmas if w not in units and not w.isdigit())
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _contrasting_participants(a: _Item, b: _Item) -> bool:
+    for label, keys_a in a.participants.items():
+        keys_b = b.participants.get(label)
+        if keys_b and not (keys_a & keys_b):
+            return True
+        if keys_b and (keys_a - keys_b) and (keys_b - keys_a) and label == "PERSON":
+            return True
+    return False
+
+
+def _amounts_differ(a: Claim, b: Claim) -> bool:
+    for kind in _NUMBER_KINDS + ("date",):
+        qa = [q for q in a.quantities if q.kind == kind]
+        qb = [q for q in b.quantities if q.kind == kind]
+        if qa and qb:
+            results = [same_value(x, y) for x in qa for y in qb]
+            if True not in results and False in results:
+                return True
+    return False
+
+
+def pair_score(a: _Item, b: _Item, cosine: float) -> float:
+    score = (1 - LEXICAL_WEIGHT) * cosine + LEXICAL_WEIGHT * _jaccard(a.lemmas, b.lemmas)
+    if _contrasting_participants(a, b):
+        score -= PARTICIPANT_PENALTY
+    if _amounts_differ(a.claim, b.claim) and _overlap(a.nouns, b.nouns) < CONFLICT_NOUN_OVERLAP:
+        score -= QUANTITY_MISMATCH_PENALTY
+    return score
+
+
+def _mention(claim: Claim, text: str) -> Mention:
+    return Mention(article=claim.article, start=claim.start, end=claim.end, text=text)
+
+
+class Aligner:
+    """Groups the claims of a story's reports and finds their conflicts."""
+
+    def __init__(self, embedder, *, threshold: float = 0.0) -> None:  # noqa: ANN001
+        self.embedder = embedder
+        self.threshold = threshold or MATCH_THRESHOLD
+
+    def align(
+        self,
+        analyzed: Sequence[AnalyzedArticle],
+        copy_of: dict[str, str],
+        entities: Sequence[Entity] = (),
+    ) -> list[ClaimGroup]:
+        texts = {a.article.id: a.article.text for a in analyzed}
+        items: list[_Item] = []
+        for pos, art in enumerate(analyzed):
+            for claim in art.claims:
+                lemmas = frozenset(claim.lemmas)
+                items.append(
+                    _Item(
+                        claim=claim,
+                        index=len(items),
+                        article_pos=pos,
+                        source=source_of(claim.article, copy_of),
+                        nouns=_nouns(claim),
+                        lemmas=lemmas,
+                        participants=_participants(claim),
+                    )
+                )
+        if not items:
+            return self._role_groups([], analyzed, copy_of, entities, texts)
+        vectors = self.embedder.encode([it.claim.text for it in items])
+        cos = vectors @ vectors.T
+        scores = self._scores(items, cos)
+        groups = self._merge(items, scores)
+        out = []
+        for members in groups:
+            out.append(self._group(members, scores, copy_of, texts))
+        out.sort(key=lambda g: g._sort_key)  # type: ignore[attr-defined]
+        out = self._role_groups(out, analyzed, copy_of, entities, texts)
+        for n, g in enumerate(out, 1):
+            g.id = f"c{n}"
+        return out
+
+    # 1.
+    def _scores(self, items: list[_Item], cos: np.ndarray) -> dict[tuple[int, int], float]:
+        scores: dict[tuple[int, int], float] = {}
+        # Only pairs that could reach the threshold are scored in full: the
+        # lexical bonus is at most LEXICAL_WEIGHT.
+        floor = (self.threshold - LEXICAL_WEIGHT) / (1 - LEXICAL_WEIGHT)
+        rows, cols = np.nonzero(np.triu(cos, k=1) >= floor)
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            a, b = items[i], items[j]
+            if a.article_pos == b.article_pos:
+                continue
+            s = pair_score(a, b, float(cos[i, j]))
+            if s >= self.threshold * AVERAGE_LINK_FRACTION:
+                scores[(i, j)] = s
+        return scores
+
+    # 2.
+    def _merge(self, items: list[_Item], scores: dict[tuple[int, int], float]) -> list[list[_Item]]:
+        group_of = list(range(len(items)))
+        members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+        for (i, j), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+            if s < self.threshold:
+                break
+            gi, gj = group_of[i], group_of[j]
+            if gi == gj:
+                continue
+            arts_i = {items[k].article_pos for k in members[gi]}
+            arts_j = {items[k].article_pos for k in members[gj]}
+            if arts_i & arts_j:
+                continue
+            cross = [
+                scores.get((min(x, y), max(x, y)), 0.0) for x in members[gi] for y in members[gj]
+            ]
+            if sum(cross) / len(cross) < self.threshold * AVERAGE_LINK_FRACTION:
+                continue
+            members[gi].extend(members[gj])
+            for k in members.pop(gj):
+                group_of[k] = gi
+        return [[items[k] for k in sorted(ms)] for ms in members.values()]
+
+    # 3. and 5.
+    def _group(
+        self,
+        members: list[_Item],
+        scores: dict[tuple[int, int], float],
+        copy_of: dict[str, str],
+        texts: dict[str, str],
+    ) -> ClaimGroup:
+        members.sort(key=lambda it: (it.article_pos, it.claim.start))
+        conflicts: list[Conflict] = []
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if a.source == b.source:
+                    continue
+                conflicts.extend(claim_conflicts(a, b, texts))
+        sources = {it.source for it in members}
+        if conflicts:
+            status = "conflicting"
+        elif len(sources) >= 2:
+            status = "corroborated"
+        else:
+            status = "single_source"
+        # Canonical wording: the member closest to all others.
+        best = max(
+            members,
+            key=lambda it: (
+                sum(
+                    scores.get((min(it.index, o.index), max(it.index, o.index)), 0.0)
+                    for o in members
+                    if o is not it
+                ),
+                -it.article_pos,
+            ),
+        )
+        group = ClaimGroup(
+            id="",
+            status=status,
+            independent_sources=len(sources),
+            text=_sentence_case(best.claim.text),
+            mentions=[
+                _mention(it.claim, texts[it.claim.article][it.claim.start : it.claim.end])
+                for it in members
+            ],
+            conflicts=_dedupe_conflicts(conflicts),
+            _claims=[it.claim for it in members],
+        )
+        group._sort_key = (members[0].article_pos, members[0].claim.start)  # type: ignore[attr-defined]
+        return group
+
+    # 4.
+    def _role_groups(
+        self,
+        groups: list[ClaimGroup],
+        analyzed: Sequence[AnalyzedArticle],
+        copy_of: dict[str, str],
+        entities: Sequence[Entity],
+        texts: dict[str, str],
+    ) -> list[ClaimGroup]:
+        places = [
+            alias for e in entities if e.label in {"GPE", "NORP", "LOC"} for alias in e.aliases
+        ]
+        by_key: dict[str, list[tuple[int, str, object]]] = {}
+        for pos, art in enumerate(analyzed):
+            for m in art.entities:
+                if m.label == "PERSON" and m.title and m.key:
+                    by_key.setdefault(m.key, []).append((pos, art.article.id, m))
+        for key, titled in by_key.items():
+            found = None
+            for x in range(len(titled)):
+                for y in range(x + 1, len(titled)):
+                    pa, ida, ma = titled[x]
+                    pb, idb, mb = titled[y]
+                    if source_of(ida, copy_of) == source_of(idb, copy_of):
+                        continue
+                    ta = normalise_title(ma.title, places)  # type: ignore[attr-defined]
+                    tb = normalise_title(mb.title, places)  # type: ignore[attr-defined]
+                    if not titles_compatible(ta, tb):
+                        found = (ida, ma, idb, mb)
+                        break
+                if found:
+                    break
+            if not found:
+                continue
+            ida, ma, idb, mb = found
+            name = max((m.text for _, _, m in titled), key=len)  # type: ignore[attr-defined]
+            mentions = []
+            for art_id, m in ((ida, ma), (idb, mb)):
+                start = min(m.start, m.title_start)  # type: ignore[attr-defined]
+                end = max(m.end, m.title_end)  # type: ignore[attr-defined]
+                mentions.append(Mention(art_id, start, end, texts[art_id][start:end]))
+            conflict = Conflict(
+                type="role",
+                detail=f"{name}: {ma.title} vs {mb.title}",  # type: ignore[attr-defined]
+                mentions=mentions,
+            )
+            groups.append(
+                ClaimGroup(
+                    id="",
+                    status="conflicting",
+                    independent_sources=len({source_of(m.article, copy_of) for m in mentions}),
+                    text=f"{name}'s title",
+                    mentions=list(mentions),
+                    conflicts=[conflict],
+                )
+            )
+        return groups
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip().strip(",;:—–- ")
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _dedupe_conflicts(conflicts: list[Conflict]) -> list[Conflict]:
+    seen = set()
+    out = []
+    for c in conflicts:
+        key = (c.type, tuple((m.article, m.start, m.end) for m in c.mentions))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def claim_conflicts(a: _Item, b: _Item, texts: dict[str, str]) -> list[Conflict]:
+    """Typed conflicts between two claims already judged to state one fact."""
+    ca, cb = a.claim, b.claim
+    out: list[Conflict] = []
+    same_thing = _overlap(a.nouns, b.nouns) >= CONFLICT_NOUN_OVERLAP
+
+    def span(c: Claim, start: int, end: int) -> Mention:
+        return Mention(c.article, start, end, texts[c.article][start:end])
+
+    if same_thing:
+        for kind in _NUMBER_KINDS + ("date",):
+            qa = [q for q in ca.quantities if q.kind == kind]
+            qb = [q for q in cb.quantities if q.kind == kind]
+            if not qa or not qb:
+                continue
+            verdicts = {(x, y): same_value(x, y) for x in qa for y in qb}
+            if True in verdicts.values():
+                continue
+            clash = next(((x, y) for (x, y), v in verdicts.items() if v is False), None)
+            if clash is None and kind == "date":
+                clash = _weekday_clash(qa, qb)
+            if clash is None:
+                continue
+            x, y = clash
+            out.append(
+                Conflict(
+                    type="date" if kind == "date" else "number",
+                    detail=f"{describe(x)} vs {describe(y)}",
+                    mentions=[span(ca, x.start, x.end), span(cb, y.start, y.end)],
+                )
+            )
+    spk_a = set(filter(None, ca.speaker_key.split("|")))
+    spk_b = set(filter(None, cb.speaker_key.split("|")))
+    if same_thing and spk_a and spk_b and not (spk_a & spk_b):
+        out.append(
+            Conflict(
+                type="attribution",
+                detail=f"credited to {ca.speaker} vs {cb.speaker}",
+                mentions=[_mention(ca, texts[ca.article][ca.start : ca.end]),
+                          _mention(cb, texts[cb.article][cb.start : cb.end])],
+            )
+        )
+    if same_thing and ca.predicate and cb.predicate:
+        opposite = (ca.predicate, cb.predicate) in _ANTONYMS
+        polar = ca.negated != cb.negated and ca.predicate == cb.predicate
+        if opposite or polar:
+            def say(c: Claim) -> str:
+                return f"{'not ' if c.negated else ''}{c.predicate}"
+            out.append(
+                Conflict(
+                    type="negation",
+                    detail=f"{say(ca)} vs {say(cb)}",
+                    mentions=[_mention(ca, texts[ca.article][ca.start : ca.end]),
+                              _mention(cb, texts[cb.article][cb.start : cb.end])],
+                )
+            )
+    return out
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_clash(qa, qb):  # noqa: ANN001, ANN202
+    def day(q) -> str | None:  # noqa: ANN001
+        words = q.text.lower().split()
+        return next((d for d in _WEEKDAYS if d in words), None)
+
+    for x in qa:
+        for y in qb:
+            dx, dy = day(x), day(y)
+            if dx and dy and dx != dy and (x.value is None or y.value is None):
+                return x, y
+    return None

@@ -1,0 +1,85 @@
+"""Saved HTML pages: main text and metadata through trafilatura."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ..errors import ExtractionError
+from ..model import Article
+from .text import clean_text, parse_opening
+
+__all__ = ["article_from_html", "looks_like_html"]
+
+logger = logging.getLogger(__name__)
+
+#: Characters at the start of a document searched for an opening tag.
+HTML_SNIFF_CHARS = 2048
+
+_BODY_TAG = re.compile(r"<body[\s>]", re.I)
+_NO_TEXT = (
+    "no article text could be extracted from this HTML page; save the article page itself "
+    "(not an index, search or login page), or copy the article text into a .txt file"
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a decoded document is an HTML page, whatever its file name."""
+    head = text[:HTML_SNIFF_CHARS].lstrip().removeprefix("\ufeff").lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    if head.startswith("<?xml") and "<html" in head:
+        return True
+    return _BODY_TAG.search(text) is not None
+
+
+def article_from_html(html: str, *, path: str | None = None, source: str | None = None) -> Article:
+    """Build an Article from an HTML page: its main text, title, site, date and author.
+
+    ``Article.text`` is the extracted main text; the dateline, if any, is
+    parsed from it like a plain text's. Comments, navigation, footers and
+    ads are left out by trafilatura.
+
+    Raises:
+        ExtractionError: trafilatura found no main text in the page.
+    """
+    # Imported here so that reading plain text and JSONL never loads lxml.
+    import trafilatura
+
+    where = source or path or "<html>"
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        )
+    # trafilatura already turns the errors it expects into None; anything else
+    # is a bug on a strange page, and one strange page must not stop the others.
+    except Exception as exc:
+        logger.debug("trafilatura failed on %s", where, exc_info=True)
+        raise ExtractionError(where, f"{_NO_TEXT} (the extractor failed: {exc!r})") from exc
+    text = clean_text(getattr(doc, "text", None) or "") if doc is not None else ""
+    if not text:
+        raise ExtractionError(where, _NO_TEXT)
+    opening = parse_opening(text, known_title=_field(doc.title))
+    title = _field(doc.title) or opening.title
+    return Article(
+        text=text,
+        path=path,
+        url=_field(doc.url),
+        outlet=_field(doc.sitename) or _field(doc.hostname),
+        title=title,
+        dateline=opening.dateline,
+        published=_field(doc.date) or opening.published,
+        author=_field(doc.author),
+        body_start=opening.body_start,
+    )
+
+
+def _field(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None

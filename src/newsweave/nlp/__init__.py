@@ -1,0 +1,1 @@
+"""Language analysis stages: sentences, entities, quotes, quantities and claims."""

