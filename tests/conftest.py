@@ -13,8 +13,8 @@ STORIES = FIXTURES / "stories"
 @pytest.fixture(scope="session")
 def engine():
     """The default engine: the real spaCy pipeline and sentence embedder."""
-    from newsweave.compare import Engine
     from newsweave.config import Options
+    from newsweave.engine import Engine
 
     return Engine.shared(Options())
 

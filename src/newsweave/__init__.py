@@ -27,7 +27,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def compare(inputs, **options):  # noqa: ANN001, ANN201 - re-exported from compare.py
-    from .compare import compare as _compare
+def compare(inputs, **options):  # noqa: ANN001, ANN201 - re-exported from engine.py
+    from .engine import compare as _compare
 
     return _compare(inputs, **options)

@@ -136,7 +136,7 @@ def compare(
     options: Options,
 ) -> None:
     """Compare reports of one story: files, folders or JSONL."""
-    from .compare import compare as run_compare
+    from .engine import compare as run_compare
 
     meta = {k: v for k, v in
             {"outlet": outlet, "published": published, "url": url, "title": title}.items() if v}
@@ -158,7 +158,7 @@ def compare(
 @model_options
 def demo(fmt: str, output: str, options: Options) -> None:
     """Compare the sample reports shipped with newsweave and write an HTML report."""
-    from .compare import compare as run_compare
+    from .engine import compare as run_compare
     from .render.html import to_html
 
     samples = resources.files("newsweave") / "samples"

@@ -160,6 +160,9 @@ class Claim:
     start: int
     end: int
     text: str
+    # What is compared with other claims: the statement itself, without
+    # "X said" around it (empty: same as ``text``).
+    core: str = ""
     subject: str | None = None
     predicate: str | None = None  # lemma of the clause's head verb
     negated: bool = False

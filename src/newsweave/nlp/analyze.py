@@ -91,11 +91,23 @@ class Analyzer:
         return list(self.iter_analyze(articles))
 
     def iter_analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
-        stream = ((a.text, a) for a in articles)
+        stream = ((self._make_doc(a), a) for a in articles)
         for doc, article in self.nlp.pipe(
             stream, as_tuples=True, batch_size=self.options.batch_size
         ):
             yield self.analyze_doc(doc, article)
+
+    def _make_doc(self, article: Article) -> Doc:
+        """Tokenise, and cut the dateline off as a sentence of its own, so that
+        "PORT ELLERY –" is never parsed as the first sentence's subject."""
+        doc = self.nlp.make_doc(article.text)
+        if article.body_start:
+            for tok in doc:
+                if tok.idx >= article.body_start:
+                    if tok.i > 0:
+                        tok.is_sent_start = True
+                    break
+        return doc
 
     def analyze_doc(self, doc: Doc, article: Article) -> AnalyzedArticle:
         text = article.text

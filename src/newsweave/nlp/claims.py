@@ -25,7 +25,10 @@ from ..model import Claim, EntityMention, Quantity, Quote
 from .quotes import SPEECH_VERBS, SpeakerResolver
 
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
-_EDGE_DROP = frozenset({"cc", "punct", "mark", "prep"})
+_EDGE_DROP = frozenset({"cc", "punct", "mark"})
+#: Subordinators that join two facts of their own ("..., while X did Y");
+#: "before", "after", "because" clauses stay inside the fact they qualify.
+_CONTRAST_MARKS = frozenset({"while", "though", "although", "whereas", "but"})
 _NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
 #: Minimum content words for a clause to stand as a claim of its own.
 MIN_CLAUSE_CONTENT = 2
@@ -35,12 +38,17 @@ MAX_SUBJECT_TOKENS = 8
 
 
 def _is_clause_head(tok: Token, heads: set[int]) -> bool:
+    """Whether ``tok`` heads a clause of its own under one of ``heads`` (token
+    indices of clause heads, and of what speech verbs report)."""
     if tok.head.i not in heads or tok.head.i == tok.i:
         return False
     if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"}:
         return True
     if tok.dep_ == "advcl" and tok.i > tok.head.i and tok.pos_ in {"VERB", "AUX"}:
         has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
+        marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+        if has_subject and marks and not marks & _CONTRAST_MARKS:
+            return False
         after_comma = tok.i > 0 and any(
             t.is_punct for t in tok.doc[tok.head.i : tok.left_edge.i]
         )
@@ -57,28 +65,48 @@ def _subject(tok: Token) -> Token | None:
 
 
 def _inherited_subject(tok: Token) -> Token | None:
-    seen = 0
-    while tok is not None and seen < 6:
+    """The subject a clause shares with the clause it is coordinated with.
+
+    A participle clause ("..., injuring 14 people") has none: it states a
+    result of its sentence, not something the sentence's subject did.
+    """
+    for _ in range(6):
         subj = _subject(tok)
         if subj is not None:
             return subj
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            return None
         if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head.i != tok.i:
             tok = tok.head
-            seen += 1
             continue
         return None
     return None
 
 
-def _subject_text(subj: Token, resolver: SpeakerResolver) -> str:
+def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int) -> str:
     if subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}:
         name, _, _ = resolver.resolve(subj.doc[subj.i : subj.i + 1])
         return name
-    toks = list(subj.subtree)
+    toks = [t for t in subj.subtree if t.idx >= min_char and not t.is_space]
     if len(toks) > MAX_SUBJECT_TOKENS:
-        toks = [t for t in subj.subtree if t.i <= subj.i and t.i >= subj.left_edge.i]
-        toks = toks[-MAX_SUBJECT_TOKENS:]
-    return " ".join(t.text for t in toks if not t.is_space)
+        # Keep the noun phrase up to its head: "A 40-metre section".
+        toks = [t for t in toks if t.i <= subj.i][-MAX_SUBJECT_TOKENS:]
+    if not toks:
+        return subj.text
+    return subj.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+
+
+def _main_runs(toks: list[Token]) -> list[Token]:
+    """Drop runs of bare punctuation cut off from the clause by a removed
+    sub-clause (the sentence's final period after an excluded clause)."""
+    runs: list[list[Token]] = []
+    for t in toks:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    kept = [r for r in runs if any(not t.is_punct for t in r)]
+    return [t for r in kept for t in r]
 
 
 class ClaimExtractor:
@@ -108,10 +136,15 @@ class ClaimExtractor:
         if root.idx >= start_char:
             heads.append(root)
             head_set.add(root.i)
+        anchors = set(head_set)
         for tok in toks:
-            if _is_clause_head(tok, head_set):
+            if _is_clause_head(tok, anchors):
                 heads.append(tok)
                 head_set.add(tok.i)
+                anchors.add(tok.i)
+            if tok.i in head_set and tok.lemma_.lower() in SPEECH_VERBS:
+                # "X said A and B": A and B are two facts X reported.
+                anchors.update(c.i for c in tok.children if c.dep_ == "ccomp")
         heads.sort(key=lambda t: t.i)
 
         pieces: list[tuple[Token | None, list[Token]]] = []
@@ -136,7 +169,7 @@ class ClaimExtractor:
 
         spans = []
         for h, ts in pieces:
-            ts = sorted(ts, key=lambda t: t.i)
+            ts = _main_runs(sorted(ts, key=lambda t: t.i))
             while ts and (ts[0].dep_ in _EDGE_DROP and ts[0].pos_ != "NUM" or ts[0].is_punct):
                 if ts[0].text in {"“", '"', "‘"}:
                     break
@@ -162,81 +195,100 @@ class ClaimExtractor:
                 merged[1][1] = sorted(ts0 + merged[1][1], key=lambda t: t.i)
                 merged = merged[1:]
 
-        claims: list[Claim] = []
-        sent_end = sent.end_char
-        for n, (h, ts) in enumerate(merged):
-            start = ts[0].idx
-            end = ts[-1].idx + len(ts[-1].text)
-            # A closing quote mark right after the clause belongs to it.
-            while end < sent_end and sent.doc.text[end] in "”\"’":
-                end += 1
-            span_text = sent.doc.text[start:end]
-            text = " ".join(span_text.split())
-            subject = None
-            negated = False
-            predicate = None
-            speaker = None
-            if h is not None:
-                predicate = h.lemma_.lower()
-                subj = _subject(h) or _inherited_subject(h)
-                if subj is not None:
-                    subject = _subject_text(subj, self.resolver)
-                    if subj.idx < start or subj.pos_ == "PRON":
-                        if subj.idx < start or subject.lower() != subj.lower_:
-                            rest = text
-                            if subj.idx >= start and subj.pos_ == "PRON":
-                                rest = text[len(subj.text):].lstrip()
-                            text = f"{subject} {rest}"
-                negated = any(
-                    c.dep_ == "neg" or c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}
-                    for c in h.children
-                )
-                if predicate in SPEECH_VERBS and subj is not None:
-                    speaker = self.resolver.resolve(sent.doc[subj.left_edge.i : subj.right_edge.i + 1])[0]
-                    comp = next((c for c in h.children if c.dep_ == "ccomp"), None)
-                    if comp is not None:
-                        predicate = comp.lemma_.lower()
-                        negated = any(c.dep_ == "neg" for c in comp.children)
-            if speaker is None:
-                for q in quotes:
-                    if q.speaker and q.start < end and start < q.end:
-                        overlap = min(end, q.end) - max(start, q.start)
-                        if overlap >= 0.5 * (end - start):
-                            speaker = q.speaker
-                            break
-            lemma_toks = [t for t in ts if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha]
-            lemmas = [t.lemma_.lower() for t in lemma_toks]
-            if subject and h is not None:
-                s = _subject(h) or _inherited_subject(h)
-                if s is not None and s.idx < start:
-                    lemmas += [t.lemma_.lower() for t in s.subtree if t.pos_ in {"NOUN", "PROPN"}]
-            ents = [m for m in mentions if start <= m.start and m.end <= end]
-            if subject and h is not None:
-                s = _subject(h) or _inherited_subject(h)
-                if s is not None and s.idx < start:
-                    lo, hi = s.left_edge.idx, s.right_edge.idx + len(s.right_edge.text)
+        return [
+            self._claim(h, ts, sent, sent_index, start_char, mentions, quotes, quantities,
+                        f"{self.article_id}:{first_id + n}")
+            for n, (h, ts) in enumerate(merged)
+        ]
+
+    def _claim(
+        self,
+        h: Token | None,
+        ts: list[Token],
+        sent: Span,
+        sent_index: int,
+        start_char: int,
+        mentions: list[EntityMention],
+        quotes: list[Quote],
+        quantities: list[Quantity],
+        claim_id: str,
+    ) -> Claim:
+        doc = sent.doc
+        start = ts[0].idx
+        end = ts[-1].idx + len(ts[-1].text)
+        # A closing quote mark right after the clause belongs to it.
+        while end < sent.end_char and doc.text[end] in "”\"’":
+            end += 1
+        text = " ".join(doc.text[start:end].split())
+        lemmas = [t.lemma_.lower() for t in ts
+                  if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha]
+        ents = [m for m in mentions if start <= m.start and m.end <= end]
+        subject = predicate = speaker = None
+        core = ""
+        negated = False
+        if h is not None:
+            predicate = h.lemma_.lower()
+            # "According to X, ...": who says it is the speaker's business,
+            # not part of the statement compared with other reports.
+            according = {t.i for c in h.children if c.lower_ == "according"
+                         for t in c.subtree}
+            if according:
+                kept = [t for t in ts if t.i not in according]
+                while kept and kept[0].is_punct:
+                    kept = kept[1:]
+                while len(kept) > 1 and kept[-2].is_punct and kept[-1].is_punct:
+                    kept = kept[:-1]
+                core = "".join(t.text_with_ws for t in kept)
+            negated = any(c.dep_ == "neg" or c.lower_ in _NEGATORS and c.dep_ == "advmod"
+                          for c in h.children)
+            subj = _inherited_subject(h)
+            if subj is not None and subj.idx < start_char:
+                subj = None  # never a word of the dateline
+            if subj is not None:
+                subject = _subject_text(subj, self.resolver, start_char)
+                if subj.idx < start:
+                    # Restore a subject that lies outside the clause.
+                    text = f"{subject} {text}"
+                    lemmas += [t.lemma_.lower() for t in subj.subtree
+                               if t.pos_ in {"NOUN", "PROPN"} and t.idx >= start_char]
+                    lo = subj.left_edge.idx
+                    hi = subj.right_edge.idx + len(subj.right_edge.text)
                     ents += [m for m in mentions if lo <= m.start and m.end <= hi]
-                elif s is not None and s.pos_ == "PRON":
+                elif subj.pos_ == "PRON" and subject != subj.text:
+                    # "He said ..." reads as "Vos said ..." once resolved.
+                    text = f"{subject} {text[len(subj.text):].lstrip()}"
                     ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]
-                    if not any(m.text == subject for m in ents):
-                        before = [m for m in mentions if m.label == "PERSON" and m.end <= s.idx]
-                        ents += before[-1:]
-            quants = [q for q in quantities if start <= q.start and q.end <= end]
-            claims.append(
-                Claim(
-                    id=f"{self.article_id}:{first_id + n}",
-                    article=self.article_id,
-                    sentence=sent_index,
-                    start=start,
-                    end=end,
-                    text=text,
-                    subject=subject,
-                    predicate=predicate,
-                    negated=negated,
-                    speaker=speaker,
-                    quantities=quants,
-                    entities=ents,
-                    lemmas=lemmas,
-                )
-            )
-        return claims
+            if predicate in SPEECH_VERBS and subj is not None:
+                speaker = self.resolver.resolve(doc[subj.left_edge.i : subj.right_edge.i + 1])[0]
+                comp = next((c for c in h.children if c.dep_ == "ccomp"), None)
+                if comp is not None:
+                    predicate = comp.lemma_.lower()
+                    negated = any(c.dep_ == "neg" for c in comp.children)
+                    mine = {t.i for t in ts}
+                    sub = [t for t in comp.subtree if t.i in mine and not t.is_space]
+                    core = " ".join(t.text_with_ws for t in sub)
+        for q in quotes:
+            if q.start < end and start < q.end:
+                if min(end, q.end) - max(start, q.start) >= 0.5 * (end - start) or (
+                    q.direct and start <= q.start and q.end <= end
+                ):
+                    speaker = speaker or q.speaker
+                    if q.direct:
+                        core = q.text
+                    break
+        return Claim(
+            id=claim_id,
+            article=self.article_id,
+            sentence=sent_index,
+            start=start,
+            end=end,
+            text=text,
+            core=" ".join(core.split()).strip(" ,\"“”") if core else "",
+            subject=subject,
+            predicate=predicate,
+            negated=negated,
+            speaker=speaker,
+            quantities=[q for q in quantities if start <= q.start and q.end <= end],
+            entities=ents,
+            lemmas=lemmas,
+        )

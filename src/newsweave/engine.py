@@ -1,4 +1,4 @@
-"""``compare``: the library call behind ``newsweave compare`` and ``newsweave demo``.
+"""The engine behind ``newsweave.compare``, ``newsweave compare`` and ``newsweave demo``.
 
 read → analyse → copies → link entities → align → brief, over plain records.
 """
