@@ -1,0 +1,152 @@
+"""Alignment on the hand-written stories of tests/fixtures/stories (see its README).
+
+Each test checks what a reader must see for one behaviour: facts stated in other
+words join, different facts sharing a name or a number stay apart, and each kind
+of conflict is flagged on the right spans.
+"""
+
+from __future__ import annotations
+
+from newsweave.model import ClaimGroup, Comparison
+
+
+def groups_with(result: Comparison, snippet: str) -> list[ClaimGroup]:
+    return [g for g in result.claims if any(snippet in m.text for m in g.mentions)]
+
+
+def one_group_with(result: Comparison, snippet: str) -> ClaimGroup:
+    found = groups_with(result, snippet)
+    assert found, f"no claim mentions {snippet!r}"
+    return found[0]
+
+
+def outlets(result: Comparison, group: ClaimGroup) -> set[str]:
+    return {result.article(m.article).outlet or "" for m in group.mentions}
+
+
+def conflicts(result: Comparison, kind: str | None = None):
+    return [c for g in result.claims for c in g.conflicts if kind is None or c.type == kind]
+
+
+def test_paraphrases_are_corroborated(story_results):
+    r = story_results("paraphrase")
+    for a, b in [
+        ("fire tore through a furniture warehouse", "Flames engulfed a Mill Road storage depot"),
+        ("About 60 firefighters", "some sixty crew members"),
+        ("none of its staff had been inside", "no employees were in the building"),
+    ]:
+        g = one_group_with(r, a)
+        assert any(b in m.text for m in g.mentions), f"{a!r} and {b!r} not joined"
+        assert g.status == "corroborated"
+        assert g.independent_sources == 2
+    assert conflicts(r) == []
+
+
+def test_shared_person_different_facts_stay_apart(story_results):
+    r = story_results("shared-name-different-facts")
+    for g in r.claims:
+        assert len({m.article for m in g.mentions}) == 1, f"joined different facts: {g.text}"
+    assert conflicts(r) == []
+
+
+def test_number_conflict(story_results):
+    r = story_results("number-conflict")
+    nums = conflicts(r, "number")
+    assert len(nums) == 1
+    texts = {m.text for m in nums[0].mentions}
+    assert any("212" in t for t in texts) and any("186" in t for t in texts)
+    assert "212" in nums[0].detail and "186" in nums[0].detail
+    g = one_group_with(r, "taken ashore by lifeboat crews")
+    assert any("brought everyone on board safely" in m.text for m in g.mentions)
+    assert g.status == "corroborated"
+    # "on Sunday afternoon" and "yesterday afternoon" are the same day.
+    assert conflicts(r, "date") == []
+
+
+def test_date_conflict(story_results):
+    r = story_results("date-conflict")
+    dates = conflicts(r, "date")
+    assert len(dates) == 1
+    assert "06-14" in dates[0].detail and "06-21" in dates[0].detail
+    assert conflicts(r, "role") == []
+    g = one_group_with(r, "closed for three years")
+    assert g.status == "corroborated"
+
+
+def test_attribution_conflict(story_results):
+    r = story_results("attribution-conflict")
+    attr = conflicts(r, "attribution")
+    assert len(attr) == 1
+    assert "Lowe" in attr[0].detail and "Salo" in attr[0].detail
+    g = one_group_with(r, "This town built that mill")
+    assert g.status == "conflicting"
+    assert conflicts(r, "number") == []
+
+
+def test_negation_conflict(story_results):
+    r = story_results("negation-conflict")
+    neg = conflicts(r, "negation")
+    assert len(neg) == 1
+    texts = " ".join(m.text for m in neg[0].mentions)
+    assert "did not approve" in texts and "approved a plan" in texts
+    g = one_group_with(r, "200 residents attended")
+    assert g.status == "corroborated"
+    assert conflicts(r, "role") == []
+
+
+def test_role_conflict(story_results):
+    r = story_results("role-conflict")
+    roles = conflicts(r, "role")
+    assert len(roles) == 1
+    assert "Fisheries Minister" in roles[0].detail and "Environment Minister" in roles[0].detail
+    for m in roles[0].mentions:
+        assert "Tove Lindahl" in m.text
+    assert conflicts(r, "negation") == []
+    g = one_group_with(r, "bottom trawling will be banned")
+    assert any("bottom trawling will be prohibited" in m.text for m in g.mentions)
+
+
+def test_multi_claim_sentence_yields_one_claim_per_fact(story_results):
+    r = story_results("multi-claim-sentence")
+    found = []
+    for other in ("approved the town's budget", "receive 8 percent more money",
+                  "pushed back to March"):
+        g = one_group_with(r, other)
+        assert g.status == "corroborated", g.text
+        found.append(g.id)
+    assert len(set(found)) == 3
+    assert conflicts(r, "number") == []
+
+
+def test_copies_count_once(story_results):
+    r = story_results("copy")
+    by_outlet = {a.article.outlet: a.article.id for a in r.articles}
+    original = next(i for o, i in by_outlet.items() if "Highland" in o)
+    reprint = next(i for o, i in by_outlet.items() if "Lowland" in o)
+    independent = next(i for o, i in by_outlet.items() if "Valley" in o)
+    assert r.copy_of == {reprint: original}
+    assert independent not in r.copy_of
+    g = one_group_with(r, "Trains were running again")
+    assert g.status == "corroborated" and g.independent_sources == 2
+    assert len({m.article for m in g.mentions}) == 3
+    # Stated by the original and its reprint only: one source.
+    g = one_group_with(r, "slower ride near the pass")
+    assert g.independent_sources == 1 and g.status == "single_source"
+    assert conflicts(r) == []
+
+
+def test_demo_story(engine):
+    from pathlib import Path
+
+    import newsweave
+
+    samples = Path(newsweave.__file__).parent / "samples"
+    r = newsweave.compare(sorted(samples.glob("*.txt")), engine=engine)
+    assert r.failures == []
+    assert len(r.copy_of) == 1
+    kinds = {c.type for c in conflicts(r)}
+    assert {"number", "attribution", "negation", "role"} <= kinds
+    # The trap: a 20-minute site meeting and a 45-minute call are two facts.
+    meeting = one_group_with(r, "for 20 minutes")
+    assert not any("45" in m.text for m in meeting.mentions)
+    assert sum(g.status == "corroborated" for g in r.claims) >= 5
