@@ -143,6 +143,9 @@ class Quantity:
     text: str
     value: float | str | None
     unit: str | None = None  # currency code, or the counted noun for counts
+    # Lemma of the word the amount measures ("call" in "a 90-minute call",
+    # "speak" in "spoke for an hour"); set by claim extraction.
+    anchor: str | None = None
 
 
 @dataclass(slots=True)

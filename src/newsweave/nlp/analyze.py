@@ -74,6 +74,29 @@ def reference_date(article: Article, options: Options) -> dt.date | None:
     return None
 
 
+#: Relations through which an amount hangs off the word it measures.
+_MEASURE_DEPS = frozenset({"amod", "compound", "nummod", "npadvmod", "pobj", "prep", "quantmod",
+                           "nmod", "appos", "poss", "npmod"})
+
+
+def quantity_anchor(doc: Doc, start: int, end: int) -> str | None:
+    """Lemma of the word an amount measures: the head of "30-day ceasefire" is
+    "ceasefire"; of "spoke for an hour", "speak"."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    tok = span.root
+    for _ in range(4):
+        if tok.head.i == tok.i or tok.dep_ not in _MEASURE_DEPS:
+            break
+        tok = tok.head
+        if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
+            return tok.lemma_.lower()
+    if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
+        return tok.lemma_.lower()
+    return None
+
+
 class Analyzer:
     """Sentences, entities, quotes, quantities and claims of a batch of articles."""
 
@@ -128,6 +151,8 @@ class Analyzer:
         mentions = [m for m in extract_mentions(doc) if m.start >= body]
         quotes = extract_quotes(doc, mentions)
         quantities = extract_quantities(text, body, None, reference_date=ref)
+        for q in quantities:
+            q.anchor = quantity_anchor(doc, q.start, q.end)
         resolver = SpeakerResolver(mentions)
         extractor = ClaimExtractor(article.id, resolver)
         claims = []

@@ -37,6 +37,14 @@ MIN_CLAUSE_CONTENT = 2
 MAX_SUBJECT_TOKENS = 8
 
 
+def _is_content(tok: Token) -> bool:
+    """A word that carries content. spaCy's stop list holds nouns and verbs
+    such as "call", "show" and "part", so it only filters adverbs and adjectives."""
+    if tok.pos_ not in _CONTENT_POS:
+        return False
+    return not (tok.is_stop and tok.pos_ in {"ADV", "ADJ"})
+
+
 def _is_clause_head(tok: Token, heads: set[int]) -> bool:
     """Whether ``tok`` heads a clause of its own under one of ``heads`` (token
     indices of clause heads, and of what speech verbs report)."""
@@ -183,14 +191,14 @@ class ClaimExtractor:
         # Fold clauses too small to be facts into their neighbour.
         merged: list[list] = []
         for h, ts in spans:
-            content = sum(1 for t in ts if t.pos_ in _CONTENT_POS and not t.is_stop)
+            content = sum(1 for t in ts if _is_content(t))
             if merged and content < MIN_CLAUSE_CONTENT:
                 merged[-1][1] = sorted(merged[-1][1] + ts, key=lambda t: t.i)
                 continue
             merged.append([h, ts])
         if len(merged) > 1:
             h0, ts0 = merged[0]
-            content0 = sum(1 for t in ts0 if t.pos_ in _CONTENT_POS and not t.is_stop)
+            content0 = sum(1 for t in ts0 if _is_content(t))
             if content0 < MIN_CLAUSE_CONTENT:
                 merged[1][1] = sorted(ts0 + merged[1][1], key=lambda t: t.i)
                 merged = merged[1:]
@@ -221,7 +229,7 @@ class ClaimExtractor:
             end += 1
         text = " ".join(doc.text[start:end].split())
         lemmas = [t.lemma_.lower() for t in ts
-                  if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha]
+                  if _is_content(t) and t.is_alpha]
         ents = [m for m in mentions if start <= m.start and m.end <= end]
         subject = predicate = speaker = None
         core = ""
@@ -247,7 +255,11 @@ class ClaimExtractor:
             if subj is not None:
                 subject = _subject_text(subj, self.resolver, start_char)
                 if subj.idx < start:
-                    # Restore a subject that lies outside the clause.
+                    # Restore a subject that lies outside the clause, for the
+                    # reader; the clause alone is what gets compared, so that
+                    # two things one person did do not look alike for sharing
+                    # the name (the name still counts among its entities).
+                    core = core or text
                     text = f"{subject} {text}"
                     lemmas += [t.lemma_.lower() for t in subj.subtree
                                if t.pos_ in {"NOUN", "PROPN"} and t.idx >= start_char]
