@@ -31,6 +31,9 @@ from .nlp.quantities import describe, same_value
 #: train (accuracy/F1 of the pair decision, see bench/matcher.py) and checked
 #: against the hand-written stories in tests/fixtures/stories.
 MATCH_THRESHOLD = 0.66
+#: Two claims that are each other's best match across their two reports may
+#: join with a score this much below the threshold.
+MUTUAL_MARGIN = 0.08
 #: A group may only absorb another when the mean score over all cross pairs
 #: stays above this fraction of the threshold (stops A~B~C chains with A!~C).
 AVERAGE_LINK_FRACTION = 0.9
@@ -134,9 +137,11 @@ def _comparable(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     hour-long call do not, whatever their claims share."""
     if x.kind == "count" and x.unit and y.unit:
         return True  # same_value compares the counted nouns
-    if x.kind == "date" or not x.anchor or not y.anchor:
-        # A claim's date is the date of what it states; reports reword the
-        # verb ("reopen" / "return") too freely for anchors to tell.
+    if not x.anchor or not y.anchor:
+        return True
+    if x.kind == "date" and not (x.aside or y.aside):
+        # A claim's own date is the date of what it states; reports reword
+        # the verb ("reopen" / "return") too freely for anchors to tell.
         return True
     if _stem(x.anchor) == _stem(y.anchor):
         return True
@@ -168,10 +173,13 @@ def _amounts_differ(a: Claim, b: Claim) -> bool:
 
 
 def _amounts_agree(a: Claim, b: Claim) -> bool:
-    """Both claims give one amount of the same thing: strong evidence of one fact."""
+    """Both claims give one amount of the same thing: strong evidence of one fact.
+
+    Dates are left out: most facts of a story happened on the same day or two.
+    """
     for x in a.quantities:
         for y in b.quantities:
-            if x.kind == y.kind and x.kind != "ordinal" and same_value(x, y) is True:
+            if x.kind == y.kind and x.kind in _NUMBER_KINDS and same_value(x, y) is True:
                 if _comparable(x, y, a, b):
                     return True
     return False
@@ -278,7 +286,11 @@ class Aligner:
         # Only pairs that could reach the threshold are scored in full: the
         # lexical bonus is at most LEXICAL_WEIGHT. Masking a number rarely moves
         # the cosine by more than MASK_SLACK.
-        floor = self.threshold * AVERAGE_LINK_FRACTION - LEXICAL_WEIGHT - AGREEMENT_BONUS
+        floor = (
+            (self.threshold - MUTUAL_MARGIN) * AVERAGE_LINK_FRACTION
+            - LEXICAL_WEIGHT
+            - AGREEMENT_BONUS
+        )
         rows, cols = np.nonzero(np.triu(cos, k=1) >= floor - MASK_SLACK)
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
             a, b = items[i], items[j]
@@ -290,17 +302,31 @@ class Aligner:
                 vb = masked_vec.get(j, vectors[j])
                 masked = float(va @ vb)
             s = pair_score(a, b, float(cos[i, j]), masked)
-            if s >= self.threshold * AVERAGE_LINK_FRACTION:
+            if s >= (self.threshold - MUTUAL_MARGIN) * AVERAGE_LINK_FRACTION:
                 scores[(i, j)] = s
         return scores
 
     # 2.
     def _merge(self, items: list[_Item], scores: dict[tuple[int, int], float]) -> list[list[_Item]]:
+        # Candidate pairs: above the threshold, or a little below it when the
+        # two claims are each other's best match in the other's report.
+        best: dict[tuple[int, int], float] = {}
+        for (i, j), s in scores.items():
+            for x, y in ((i, j), (j, i)):
+                key = (x, items[y].article_pos)
+                best[key] = max(best.get(key, 0.0), s)
+        low = self.threshold - MUTUAL_MARGIN
+        candidates = [
+            (s, i, j)
+            for (i, j), s in scores.items()
+            if s >= self.threshold
+            or s >= low
+            and best[(i, items[j].article_pos)] == s
+            and best[(j, items[i].article_pos)] == s
+        ]
         group_of = list(range(len(items)))
         members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-        for (i, j), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if s < self.threshold:
-                break
+        for s, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
             gi, gj = group_of[i], group_of[j]
             if gi == gj:
                 continue
@@ -311,7 +337,7 @@ class Aligner:
             cross = [
                 scores.get((min(x, y), max(x, y)), 0.0) for x in members[gi] for y in members[gj]
             ]
-            if sum(cross) / len(cross) < self.threshold * AVERAGE_LINK_FRACTION:
+            if sum(cross) / len(cross) < low * AVERAGE_LINK_FRACTION:
                 continue
             members[gi].extend(members[gj])
             for k in members.pop(gj):

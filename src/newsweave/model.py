@@ -146,6 +146,9 @@ class Quantity:
     # Lemma of the word the amount measures ("call" in "a 90-minute call",
     # "speak" in "spoke for an hour"); set by claim extraction.
     anchor: str | None = None
+    # True when the amount sits in a relative clause ("the bridge, which
+    # opened in 1974, ..."): background to the claim, not what it states.
+    aside: bool = False
 
 
 @dataclass(slots=True)

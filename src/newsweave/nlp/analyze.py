@@ -79,22 +79,29 @@ _MEASURE_DEPS = frozenset({"amod", "compound", "nummod", "npadvmod", "pobj", "pr
                            "nmod", "appos", "poss", "npmod"})
 
 
-def quantity_anchor(doc: Doc, start: int, end: int) -> str | None:
-    """Lemma of the word an amount measures: the head of "30-day ceasefire" is
-    "ceasefire"; of "spoke for an hour", "speak"."""
+def quantity_anchor(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
+    """Lemma of the word an amount measures, and whether that word lies in a
+    relative clause. "30-day ceasefire" gives ("ceasefire", False); "spoke for
+    an hour", ("speak", False); "the bridge, which opened in 1974,", ("open", True).
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
-        return None
+        return None, False
     tok = span.root
+    anchor = None
     for _ in range(4):
         if tok.head.i == tok.i or tok.dep_ not in _MEASURE_DEPS:
             break
         tok = tok.head
         if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
-            return tok.lemma_.lower()
-    if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
-        return tok.lemma_.lower()
-    return None
+            anchor = tok
+            break
+    if anchor is None:
+        if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
+            anchor = tok
+        else:
+            return None, False
+    return anchor.lemma_.lower(), anchor.dep_ in {"relcl", "acl"}
 
 
 class Analyzer:
@@ -152,7 +159,7 @@ class Analyzer:
         quotes = extract_quotes(doc, mentions)
         quantities = extract_quantities(text, body, None, reference_date=ref)
         for q in quantities:
-            q.anchor = quantity_anchor(doc, q.start, q.end)
+            q.anchor, q.aside = quantity_anchor(doc, q.start, q.end)
         resolver = SpeakerResolver(mentions)
         extractor = ClaimExtractor(article.id, resolver)
         claims = []

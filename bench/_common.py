@@ -1,0 +1,126 @@
+"""Shared helpers for the benchmark scripts (datasets, tables, JSON, machine info).
+
+The datasets live outside the repository (``../shared/datasets`` next to the
+checkout, or ``--data DIR`` / ``NEWSWEAVE_DATASETS``); nothing read from them is
+written into the tree. Result JSON holds numbers only and belongs under
+``bench/results/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATASETS = REPO.parent / "shared" / "datasets"
+RESULTS = REPO / "bench" / "results"
+
+
+def datasets_dir(arg: str | None) -> Path:
+    """``--data`` if given, else ``$NEWSWEAVE_DATASETS``, else ``../shared/datasets``."""
+    if arg:
+        return Path(arg).expanduser().resolve()
+    env = os.environ.get("NEWSWEAVE_DATASETS")
+    if env:
+        return Path(env).expanduser().resolve()
+    return DEFAULT_DATASETS
+
+
+def require(path: Path) -> None:
+    """Exit 0 with a clear message when a dataset file is missing."""
+    if not path.exists():
+        print(f"skipped: datasets not found at {path}")
+        sys.exit(0)
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                yield json.loads(line)
+
+
+def progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def make_engine():  # noqa: ANN201 - newsweave.engine.Engine
+    """An engine with default options and no on-disk embedding cache."""
+    from newsweave.config import Options
+    from newsweave.engine import Engine
+
+    return Engine(Options.build(cache_dir=""))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports KB)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (all threads)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+    except ImportError:
+        info["torch"] = None
+    try:
+        import spacy
+
+        info["spacy"] = spacy.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A markdown table; floats get 3 significant decimals unless pre-formatted."""
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.3f}"
+        return str(v)
+
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(cell(v) for v in r) + " |")
+    return "\n".join(out)
+
+
+def write_json(path: str | None, data: dict[str, Any]) -> None:
+    """Write numbers-only results; warn when the file lands in the tree outside bench/results."""
+    if not path:
+        return
+    p = Path(path).expanduser().resolve()
+    if p.is_relative_to(REPO) and not p.is_relative_to(RESULTS):
+        progress(f"warning: {p} is inside the repository but not under bench/results/")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    progress(f"wrote {p}")

@@ -1,0 +1,282 @@
+"""The command line, run in-process with click's CliRunner and once as a real console script.
+
+``python -m newsweave.cli`` does nothing (see the xfail below), so the real
+process test runs the ``newsweave`` script installed next to the interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from newsweave.cli import cli, main
+from newsweave.render.json import validate
+
+STORIES = Path(__file__).parent / "fixtures" / "stories"
+GOOD_A = STORIES / "paraphrase" / "01-valley-post.txt"
+GOOD_B = STORIES / "paraphrase" / "02-northdown-gazette.txt"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.fixture(autouse=True)
+def models(engine, monkeypatch):
+    """Load the shared models first, so that each command reuses them."""
+    monkeypatch.delenv("NEWSWEAVE_CONFIG", raising=False)
+    return engine
+
+
+def run(*args: str | os.PathLike[str]) -> Result:
+    # Wide, so that rich does not fold long paths in the messages.
+    runner = CliRunner(env={"COLUMNS": "400"})
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- compare -------------------------------------------------------------------
+
+
+def test_compare_json_validates(tmp_path) -> None:
+    result = run("compare", GOOD_A, GOOD_B, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    obj = json.loads(result.stdout)
+    validate(obj)
+    assert [a["outlet"] for a in obj["articles"]] == ["The Valley Post", "Northdown Gazette"]
+    assert [a["path"] for a in obj["articles"]] == [str(GOOD_A), str(GOOD_B)]
+    assert "text" not in obj["articles"][0]
+    assert any(c["status"] == "corroborated" for c in obj["claims"])
+    assert result.stderr == ""
+
+
+def test_compare_json_with_text_indexes_offsets() -> None:
+    result = run("compare", GOOD_A, GOOD_B, "--format", "json", "--with-text")
+    assert result.exit_code == 0
+    obj = json.loads(result.stdout)
+    validate(obj)
+    texts = {a["id"]: a["text"] for a in obj["articles"]}
+    assert texts[obj["articles"][0]["id"]] == GOOD_A.read_text(encoding="utf-8")
+    for claim in obj["claims"]:
+        for m in claim["mentions"]:
+            assert texts[m["article"]][m["start"] : m["end"]] == m["text"]
+
+
+def test_compare_writes_html_file(tmp_path) -> None:
+    out = tmp_path / "report.html"
+    result = run("compare", GOOD_A, GOOD_B, "--format", "html", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "The Valley Post" in html and "Northdown Gazette" in html
+    # The report went to the file, not to standard output.
+    assert "<html" not in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_compare_other_formats(fmt: str) -> None:
+    result = run("compare", GOOD_A, GOOD_B, "--format", fmt)
+    assert result.exit_code == 0
+    assert "Valley Post" in result.stdout
+
+
+def test_meta_flags_override_the_sidecar() -> None:
+    result = run("compare", GOOD_A, "--format", "json", "--outlet", "Test Outlet",
+                 "--published", "2025-05-09")
+    assert result.exit_code == 0
+    [article] = json.loads(result.stdout)["articles"]
+    assert (article["outlet"], article["published"]) == ("Test Outlet", "2025-05-09")
+
+
+def test_missing_file_with_a_good_one(tmp_path) -> None:
+    missing = tmp_path / "missing-report.txt"
+    result = run("compare", missing, GOOD_A, "--format", "json")
+    assert result.exit_code == 1
+    assert str(missing) in result.stderr
+    assert "no such file" in result.stderr
+    # The good report is still compared and printed.
+    obj = json.loads(result.stdout)
+    validate(obj)
+    assert [a["outlet"] for a in obj["articles"]] == ["The Valley Post"]
+    assert obj["claims"]
+
+
+def test_only_bad_inputs(tmp_path) -> None:
+    result = run("compare", tmp_path / "a.txt", tmp_path / "b.txt", "--format", "json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "a.txt" in result.stderr and "b.txt" in result.stderr
+
+
+def test_empty_file(tmp_path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run("compare", empty)
+    assert result.exit_code == 1
+    assert f"{empty}: is empty" in flat(result.stderr)
+
+
+def test_whitespace_only_file(tmp_path) -> None:
+    blank = tmp_path / "blank.txt"
+    blank.write_text("  \n\n \n", encoding="utf-8")
+    result = run("compare", blank)
+    assert result.exit_code == 1
+    assert "blank.txt" in result.stderr and "whitespace" in result.stderr
+
+
+def test_binary_file(tmp_path) -> None:
+    image = tmp_path / "photo.txt"
+    image.write_bytes(PNG + bytes(range(256)))
+    result = run("compare", image)
+    assert result.exit_code == 1
+    assert f"{image}: looks binary" in flat(result.stderr)
+    assert "give a text, HTML or JSONL file" in flat(result.stderr)
+
+
+def test_file_above_max_bytes(tmp_path) -> None:
+    config = tmp_path / "newsweave.toml"
+    config.write_text("[newsweave]\nmax_bytes = 1000\n", encoding="utf-8")
+    huge = tmp_path / "huge.txt"
+    huge.write_text("PORT ELLERY – The ferry sailed late. " * 100, encoding="utf-8")
+    result = run("compare", huge, GOOD_A, "--config", config, "--format", "json")
+    assert result.exit_code == 1
+    message = flat(result.stderr)
+    assert f"{huge}: is 3,700 bytes, larger than the limit of 1,000 bytes" in message
+    assert "max_bytes" in message
+    # The good report is under the limit and still compared.
+    assert len(json.loads(result.stdout)["articles"]) == 1
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = run("compare", GOOD_A, "--format", "yaml")
+    assert result.exit_code == 2
+    assert "yaml" in result.stderr and "--format" in result.stderr
+
+
+def test_no_inputs_is_a_usage_error() -> None:
+    result = run("compare")
+    assert result.exit_code == 2
+    assert "INPUTS" in result.stderr
+
+
+# -- demo ----------------------------------------------------------------------
+
+
+def test_demo_writes_html_with_the_outlets(tmp_path) -> None:
+    out = tmp_path / "tmp" / "demo.html"
+    out.parent.mkdir()
+    result = run("demo", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    samples = resources.files("newsweave") / "samples"
+    outlets = [json.loads(p.read_text(encoding="utf-8"))["outlet"]
+               for p in samples.iterdir() if p.name.endswith(".json")]
+    assert len(outlets) == 4
+    for outlet in outlets:
+        assert outlet in html
+    assert str(out) in flat(result.stderr)
+
+
+# -- help ----------------------------------------------------------------------
+
+
+def commands() -> list[tuple[str, click.Command]]:
+    return [("newsweave", cli), *((f"newsweave {n}", c) for n, c in cli.commands.items())]
+
+
+@pytest.mark.parametrize(("name", "command"), commands(), ids=lambda x: str(x))
+def test_every_command_and_option_has_help(name: str, command: click.Command) -> None:
+    assert command.help and command.help.strip(), f"{name} has no help text"
+    missing = [
+        param.opts[0]
+        for param in command.params
+        if isinstance(param, click.Option) and not (param.help and param.help.strip())
+    ]
+    assert not missing, f"{name}: options without help: {missing}"
+
+
+@pytest.mark.parametrize("name", ["compare", "demo"])
+def test_help_shows_every_option(name: str) -> None:
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    text = flat(result.stdout)
+    for param in cli.commands[name].params:
+        if isinstance(param, click.Option):
+            assert param.opts[-1] in text
+            assert flat(param.help or "")[:30] in text
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert "0.1.0" in result.stdout
+
+
+# -- main: the one place errors become exit codes --------------------------------
+
+
+def test_main_broken_config_exits_2(tmp_path, capsys) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("[newsweave\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(GOOD_A), "--config", str(config)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: [E001]") and str(config) in flat(err)
+
+
+def test_main_unloadable_model_exits_3(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(GOOD_A), "--spacy-model", "no_such_model"])
+    assert info.value.code == 3
+    assert "error: [E020]" in capsys.readouterr().err
+
+
+def test_main_success_exits_0(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(GOOD_A), str(GOOD_B), "--format", "json"])
+    assert info.value.code == 0
+    validate(capsys.readouterr().out)
+
+
+# -- real processes ------------------------------------------------------------
+
+
+def console_script() -> Path:
+    script = Path(sys.executable).parent / ("newsweave.exe" if os.name == "nt" else "newsweave")
+    assert script.exists(), f"the newsweave console script is not installed next to {sys.executable}"
+    return script
+
+
+def test_console_script_end_to_end(tmp_path) -> None:
+    missing = tmp_path / "gone.txt"
+    proc = subprocess.run(
+        [str(console_script()), "compare", str(missing), str(GOOD_A), str(GOOD_B),
+         "--format", "json"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "400"},
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert str(missing) in proc.stderr
+    obj = json.loads(proc.stdout)
+    validate(obj)
+    assert len(obj["articles"]) == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli.py has no `if __name__ == '__main__': main()` (and there is no "
+    "newsweave/__main__.py), so `python -m newsweave.cli --help` prints nothing",
+)
+def test_python_dash_m_runs_the_cli() -> None:
+    proc = subprocess.run([sys.executable, "-m", "newsweave.cli", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "Usage:" in proc.stdout
