@@ -39,6 +39,14 @@ def require(path: Path) -> None:
         sys.exit(0)
 
 
+def present(path: Path) -> bool:
+    """False, with a clear message, when one dataset file is missing."""
+    if path.exists():
+        return True
+    print(f"skipped: datasets not found at {path}")
+    return False
+
+
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:

@@ -84,18 +84,43 @@ def make_brief(
     # 4.
     for g in groups:
         for c in g.conflicts:
-            a, b = c.mentions[0], c.mentions[1]
+            sides = [_context(g, m) for m in c.mentions[:2]]
+            (a, qa), (b, qb) = sides
             items.append(
                 BriefItem(
                     text=(
-                        f"Sources disagree ({c.type}): {label[a.article]} has “{a.text.strip()}” "
-                        f"where {label[b.article]} has “{b.text.strip()}” ({c.detail})."
+                        f"Sources disagree on {_CONFLICT_WORDS.get(c.type, c.type)}: "
+                        f"{label[a.article]} reports {qa}; {label[b.article]} reports {qb} "
+                        f"({c.detail})."
                     ),
-                    citations=_cite(c.mentions),
+                    citations=_cite([a, b]),
                     kind="conflict",
                 )
             )
     return items
+
+
+#: How a conflict's kind reads in a sentence.
+_CONFLICT_WORDS = {
+    "number": "a figure",
+    "date": "a date",
+    "attribution": "who said it",
+    "negation": "whether it happened",
+    "role": "a title",
+}
+
+
+def _context(g: ClaimGroup, m: Mention) -> tuple[Mention, str]:
+    """The claim mention holding a conflict's span (a number sits inside its
+    clause), and its text quoted for a sentence."""
+    holder = next(
+        (x for x in g.mentions if x.article == m.article and x.start <= m.start and m.end <= x.end),
+        m,
+    )
+    text = " ".join(holder.text.split()).rstrip(".")
+    if any(q in text for q in "\"“”"):
+        return holder, text  # it carries its own quote marks
+    return holder, f"“{text}”"
 
 
 def _first(g: ClaimGroup, order: dict[str, int]) -> tuple[int, int]:

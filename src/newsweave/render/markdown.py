@@ -138,8 +138,8 @@ def to_markdown(comparison: Comparison) -> str:
                 out += [f"### {escape(brief_heading(kind))}", ""]
             for item in items:
                 marks = "".join(f" [{number[(c.article, c.start, c.end)]}]" for c in item.citations)
-                who = f"**{escape(item.outlet)}:** " if item.outlet else ""
-                out.append(f"- {who}{escape(item.text)}{marks}")
+                # The item's text names its outlet already ("Only X reports").
+                out.append(f"- {escape(item.text)}{marks}")
             out.append("")
         if refs:
             out += ["**Cited sentences**", ""]

@@ -138,10 +138,7 @@ def render(comparison: Comparison, console: Console) -> None:
                 console.print(Text(brief_heading(kind), style="bold underline"))
             bullets = _hanging()
             for item in items:
-                line = Text()
-                if item.outlet:
-                    line.append(f"{item.outlet}: ", style="bold")
-                line.append(item.text)
+                line = Text(item.text)
                 for c in item.citations:
                     line.append(f" [{number[(c.article, c.start, c.end)]}]", style="cyan")
                 bullets.add_row(Text("•"), line)
