@@ -45,7 +45,8 @@ def test_brief_citations_are_numbered_references(story: Comparison) -> None:
     )
     # The same span cited twice keeps its number.
     assert md.count("- [1] ") == 1
-    assert "**Harbor Gazette:** The warehouse belonged to Nordgrain" in md
+    # The item's own text names the outlet; the renderer adds no prefix.
+    assert "- The warehouse belonged to Nordgrain" in md
 
 
 def test_claims_grouped_conflicting_first(story: Comparison) -> None:
