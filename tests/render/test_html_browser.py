@@ -1,0 +1,119 @@
+"""The HTML report in a real headless Chromium: clicking works, nothing hostile runs.
+
+Uses Debian's chromium (installed by .ci/run) driven by Playwright; skipped when
+either is missing. Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsweave.model import Article
+from newsweave.render.html import to_html
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see .ci/run)"
+)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def demo_html(engine, tmp_path_factory) -> Path:
+    import newsweave
+
+    samples = Path(newsweave.__file__).parent / "samples"
+    result = newsweave.compare(sorted(samples.glob("*.txt")), engine=engine)
+    path = tmp_path_factory.mktemp("html") / "demo.html"
+    path.write_text(to_html(result), encoding="utf-8")
+    return path
+
+
+def test_clicking_a_claim_highlights_its_sentences_in_each_report(browser, demo_html):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(demo_html.as_uri())
+    # A corroborated claim: its mentions sit in more than one report.
+    claim = page.locator("li.claim.s-corroborated").first
+    claim_id = claim.get_attribute("data-claim")
+    assert page.locator("mark.is-selected").count() == 0
+    claim.locator("a.claim-link").click()
+    lit = page.locator(f'mark.is-selected[data-claims~="{claim_id}"]')
+    assert lit.count() >= 2
+    columns = {
+        lit.nth(i).evaluate("m => m.closest('[data-article]')?.getAttribute('data-article')")
+        for i in range(lit.count())
+    }
+    assert len(columns - {None}) >= 2, "the claim should light up in two reports"
+    # Only this claim's marks are lit.
+    for i in range(page.locator("mark.is-selected").count()):
+        ids = page.locator("mark.is-selected").nth(i).get_attribute("data-claims").split()
+        assert claim_id in ids
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-claim-selected.png"), full_page=False)
+    # Following a conflict lights its sentences too.
+    conflict = page.locator("li.claim.s-conflicting").first
+    conflict_id = conflict.get_attribute("data-claim")
+    conflict.locator("a.claim-link").click()
+    assert page.locator(f'mark.is-selected[data-claims~="{conflict_id}"]').count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "report-conflict-selected.png"), full_page=False)
+    assert errors == []
+    page.close()
+
+
+def test_hostile_report_text_does_not_run(browser, engine, tmp_path):
+    import newsweave
+
+    payloads = [
+        Article(
+            text="LONDON – <script>window.__pwned = 1</script> The council approved the budget "
+            "on Monday. <img src=x onerror=\"window.__pwned = 2\"> Officials said the vote "
+            "was close.",
+            outlet="<b onmouseover=alert(1)>Evil</b>",
+            title="</title><script>window.__pwned = 3</script>",
+            url="javascript:window.__pwned=4",
+        ),
+        Article(
+            text="LONDON – The council approved its budget on Monday after a close vote.",
+            outlet="Plain Post",
+            url="https://example.org/budget",
+        ),
+    ]
+    result = newsweave.compare(payloads, engine=engine)
+    path = tmp_path / "hostile.html"
+    path.write_text(to_html(result), encoding="utf-8")
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.locator("body").hover()
+    for mark in page.locator("mark").all()[:5]:
+        mark.click()
+    assert page.evaluate("window.__pwned === undefined")
+    assert dialogs == []
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert "<script>window.__pwned = 1</script>" in page.inner_text("body")
+    page.close()
