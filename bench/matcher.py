@@ -49,9 +49,9 @@ from _common import (
     datasets_dir,
     machine,
     make_engine,
+    present,
     progress,
     read_jsonl,
-    present,
     table,
     write_json,
 )
@@ -164,7 +164,7 @@ def best_scores(engine, a, b, copy_of: dict[str, str]) -> tuple[list[float], lis
 def weighted(claims: list, scores: list[float]) -> float:  # noqa: ANN001
     lengths = [max(c.end - c.start, 1) for c in claims]
     total = sum(lengths)
-    return sum(l * s for l, s in zip(lengths, scores, strict=True)) / total if total else 0.0
+    return sum(n * s for n, s in zip(lengths, scores, strict=True)) / total if total else 0.0
 
 
 def compare_pair(engine, a, b, score_over: str = "both") -> dict[str, Any]:  # noqa: ANN001
@@ -183,7 +183,7 @@ def compare_pair(engine, a, b, score_over: str = "both") -> dict[str, Any]:  # n
     lengths = [max(c.end - c.start, 1) for c in claims]
     total = sum(lengths)
     hit = [(c.article, c.start, c.end) in cross for c in claims]
-    coverage = sum(l for l, h in zip(lengths, hit, strict=True) if h) / total if total else 0.0
+    coverage = sum(n for n, h in zip(lengths, hit, strict=True) if h) / total if total else 0.0
     sa, sb = best_scores(engine, a, b, result.copy_of)
     if score_over == "a":
         score = weighted(a.claims, sa)

@@ -1,7 +1,6 @@
 """The command line, run in-process with click's CliRunner and once as a real console script.
 
-``python -m newsweave.cli`` does nothing (see the xfail below), so the real
-process test runs the ``newsweave`` script installed next to the interpreter.
+The real process test runs the ``newsweave`` script installed next to the interpreter.
 """
 
 from __future__ import annotations
@@ -241,11 +240,6 @@ def test_main_unloadable_model_exits_3(capsys) -> None:
     assert "error: [E020]" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="main() calls cli.main(standalone_mode=False), which turns click's Exit(1) into a "
-    "return value; main ignores it and exits 0, so `newsweave compare missing.txt` exits 0",
-)
 @pytest.mark.parametrize("with_good", [True, False], ids=["missing+good", "missing-only"])
 def test_main_failed_input_exits_1(tmp_path, capsys, with_good: bool) -> None:
     argv = ["compare", str(tmp_path / "missing.txt"), "--format", "json"]
@@ -269,7 +263,7 @@ def test_main_success_exits_0(capsys) -> None:
 
 def console_script() -> Path:
     script = Path(sys.executable).parent / ("newsweave.exe" if os.name == "nt" else "newsweave")
-    assert script.exists(), f"the newsweave console script is not installed next to {sys.executable}"
+    assert script.exists(), f"no newsweave console script next to {sys.executable}"
     return script
 
 
@@ -285,15 +279,9 @@ def test_console_script_end_to_end(tmp_path) -> None:
     obj = json.loads(proc.stdout)
     validate(obj)
     assert len(obj["articles"]) == 2
-    # The exit code is checked in-process by test_main_failed_input_exits_1 (xfail).
-    assert proc.returncode in (0, 1)
+    assert proc.returncode == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py has no `if __name__ == '__main__': main()` (and there is no "
-    "newsweave/__main__.py), so `python -m newsweave.cli --help` prints nothing",
-)
 def test_python_dash_m_runs_the_cli() -> None:
     proc = subprocess.run([sys.executable, "-m", "newsweave.cli", "--help"],
                           capture_output=True, text=True, timeout=120)

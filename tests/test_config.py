@@ -108,11 +108,6 @@ def test_bad_value_in_user_file(tmp_path) -> None:
         Options.build(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Options.check compares values without checking their type, so a TOML string "
-    "(max_bytes = \"1000\") raises TypeError from `<=` instead of ConfigError",
-)
 def test_wrong_type_in_user_file_is_a_config_error(tmp_path) -> None:
     path = write(tmp_path / "nw.toml", '[newsweave]\nmax_bytes = "1000"\n')
     with pytest.raises(ConfigError, match="max_bytes"):

@@ -179,7 +179,8 @@ def demo(fmt: str, output: str, options: Options) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the one place errors become messages and exit codes."""
     try:
-        cli.main(args=argv, prog_name="newsweave", standalone_mode=False)
+        # standalone_mode=False: click returns the exit code rather than raising it.
+        code = cli.main(args=argv, prog_name="newsweave", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -196,4 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     except NewsweaveError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -76,6 +76,18 @@ class Options:
         return opts
 
     def check(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            expected = {"int": int, "float": (int, float), "str": str}.get(
+                str(f.type).split(" |")[0]
+            )
+            if expected and value is not None and (
+                not isinstance(value, expected) or isinstance(value, bool)
+            ):
+                raise ConfigError(
+                    f"option {f.name} must be {str(f.type)}, got {value!r} "
+                    f"({type(value).__name__})."
+                )
         if self.max_bytes <= 0:
             raise ConfigError("max_bytes must be a positive number of bytes.")
         for name in ("match_threshold", "copy_threshold"):

@@ -100,12 +100,6 @@ def test_trailing_before_after_clause_stays_inside_its_fact(report) -> None:
         "The ferry left the pier after the fog lifted.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sentence_claims strips a leading token with dep 'mark' even when it belongs to a "
-    "fronted adverbial clause, so 'Before the bridge opened, engineers tested ...' becomes the "
-    "claim 'the bridge opened, engineers tested ...' (the 'Before' is lost)",
-)
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -211,12 +205,6 @@ def test_pronoun_subject_is_resolved_in_the_claim_text(engine) -> None:
     assert claim.speaker == "Lena Vos"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ClaimExtractor._claim replaces a pronoun subject by cutting len(pronoun) characters "
-    "off the front of the text, even when the pronoun is not at the front: "
-    "'\"The work is urgent,\" she added.' becomes 'Lena Vos e work is urgent,\" she added.'",
-)
 def test_pronoun_after_a_quote_is_resolved_in_place(engine) -> None:
     result = analyze(engine, 'Lena Vos toured the quay on Monday. "The work is urgent," '
                      "she added.\n")

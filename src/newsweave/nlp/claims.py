@@ -178,7 +178,14 @@ class ClaimExtractor:
         spans = []
         for h, ts in pieces:
             ts = _main_runs(sorted(ts, key=lambda t: t.i))
-            while ts and (ts[0].dep_ in _EDGE_DROP and ts[0].pos_ != "NUM" or ts[0].is_punct):
+            while ts and (
+                ts[0].dep_ in _EDGE_DROP
+                and ts[0].pos_ != "NUM"
+                # "Before the bridge opened, ...": a subordinator leading a
+                # clause that is not this one's keeps its word.
+                and (ts[0].dep_ != "mark" or ts[0].head is h)
+                or ts[0].is_punct
+            ):
                 if ts[0].text in {"“", '"', "‘"}:
                     break
                 ts = ts[1:]
@@ -268,7 +275,9 @@ class ClaimExtractor:
                     ents += [m for m in mentions if lo <= m.start and m.end <= hi]
                 elif subj.pos_ == "PRON" and subject != subj.text:
                     # "He said ..." reads as "Vos said ..." once resolved.
-                    text = f"{subject} {text[len(subj.text):].lstrip()}"
+                    raw = doc.text[start:end]
+                    off = subj.idx - start
+                    text = " ".join((raw[:off] + subject + raw[off + len(subj.text) :]).split())
                     ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]
             if predicate in SPEECH_VERBS and subj is not None:
                 speaker = self.resolver.resolve(doc[subj.left_edge.i : subj.right_edge.i + 1])[0]

@@ -55,7 +55,13 @@ _PLACE_ALIASES = {
     "european union": ("eu", "e.u.", "the eu", "the european union"),
     "united nations": ("un", "u.n.", "the un", "the united nations"),
 }
-_ALIAS_TO_PLACE = {alias: name for name, aliases in _PLACE_ALIASES.items() for alias in aliases}
+# Keys with and without a final dot: _norm strips it ("U.S." -> "u.s").
+_ALIAS_TO_PLACE = {
+    key: name
+    for name, aliases in _PLACE_ALIASES.items()
+    for alias in aliases
+    for key in (alias, alias.rstrip("."))
+}
 
 _NAME_LABELS = frozenset({"PERSON"})
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
@@ -169,13 +175,20 @@ def normalise_title(title: str, place_words: Iterable[str] = ()) -> str:
     return " ".join(w for w in words if w not in drop)
 
 
+#: Words that make a different office of the role they qualify: a deputy
+#: mayor is not the mayor.
+RANK_WORDS = frozenset({"deputy", "vice", "assistant", "associate", "under", "junior", "shadow"})
+
+
 def titles_compatible(a: str, b: str) -> bool:
     """Whether two normalised titles can describe one person without contradiction."""
     if not a or not b or a == b:
         return True
+    wa, wb = set(a.split()), set(b.split())
+    if (wa ^ wb) & RANK_WORDS:
+        return False
     if a in b or b in a:
         return True
-    wa, wb = set(a.split()), set(b.split())
     roles_a = {w for w in wa if w in ROLE_WORDS}
     roles_b = {w for w in wb if w in ROLE_WORDS}
     # "press secretary" vs "secretary": same head role, one more specific.

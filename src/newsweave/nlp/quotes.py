@@ -27,6 +27,8 @@ SPEECH_VERBS = frozenset(
 )
 
 _QUOTE_RE = re.compile(r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})’")
+#: Shorter quoted runs are scare quotes or labels, not statements.
+MIN_QUOTE_WORDS = 3
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 
@@ -94,7 +96,7 @@ def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
         g = next(i for i in (1, 2, 3) if m.group(i) is not None)
         start, end = m.start(g), m.end(g)
         inner = doc.text[start:end].strip().rstrip(",")
-        if len(inner.split()) < 2:
+        if len(inner.split()) < MIN_QUOTE_WORDS:
             continue  # scare quotes ("very good") carry no statement of their own
         end = start + len(doc.text[start:end].rstrip().rstrip(","))
         span = doc.char_span(start, end, alignment_mode="expand")
