@@ -326,7 +326,7 @@ class Aligner:
         ]
         group_of = list(range(len(items)))
         members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-        for s, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        for _, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
             gi, gj = group_of[i], group_of[j]
             if gi == gj:
                 continue
@@ -413,7 +413,7 @@ class Aligner:
             for m in art.entities:
                 if m.label == "PERSON" and m.title and m.key:
                     by_key.setdefault(m.key, []).append((pos, art.article.id, m))
-        for key, titled in by_key.items():
+        for titled in by_key.values():
             found = None
             for x in range(len(titled)):
                 for y in range(x + 1, len(titled)):

@@ -69,7 +69,8 @@ class Options:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError(
-                f"unknown option(s) {', '.join(unknown)}. Known options: {', '.join(sorted(known))}."
+                f"unknown option(s) {', '.join(unknown)}. "
+                f"Known options: {', '.join(sorted(known))}."
             )
         opts = cls(**values)
         opts.check()

