@@ -90,14 +90,25 @@ def read_jsonl(text: str, source: str) -> tuple[list[Article], list[InputFailure
                 )
             )
             continue
-        try:
-            article, ignored = article_from_record(record, where, path=source)
-        except IngestError as exc:
-            failures.append(InputFailure(exc.source, exc.reason))
-            continue
-        articles.append(article)
-        failures.extend(ignored)
+        _add_record(record, where, source, articles, failures)
     return articles, failures
+
+
+def _add_record(
+    record: object,
+    where: str,
+    source: str,
+    articles: list[Article],
+    failures: list[InputFailure],
+) -> None:
+    """Append the record's article, or its failure, and any ignored-field notes."""
+    try:
+        article, ignored = article_from_record(record, where, path=source)
+    except IngestError as exc:
+        failures.append(InputFailure(exc.source, exc.reason))
+        return
+    articles.append(article)
+    failures.extend(ignored)
 
 
 def read_json(text: str, source: str) -> tuple[list[Article], list[InputFailure]]:
@@ -127,14 +138,7 @@ def read_json(text: str, source: str) -> tuple[list[Article], list[InputFailure]
         articles: list[Article] = []
         failures: list[InputFailure] = []
         for index, record in enumerate(data):
-            where = f"{source}[{index}]"
-            try:
-                article, ignored = article_from_record(record, where, path=source)
-            except IngestError as exc:
-                failures.append(InputFailure(exc.source, exc.reason))
-                continue
-            articles.append(article)
-            failures.extend(ignored)
+            _add_record(record, f"{source}[{index}]", source, articles, failures)
         return articles, failures
     raise IngestError(
         source, f"holds {json_type(data)}; give a JSON object such as {_EXAMPLE}, or a list of them"
