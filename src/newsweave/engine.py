@@ -130,7 +130,10 @@ def compare(
         >>> result = newsweave.compare(["a.txt", "b.txt"])
         >>> [c.status for c in result.claims]
     """
-    opts = options or Options.build(**settings)
+    if options is None:
+        opts = Options.build(**settings)
+    else:
+        opts = options.replace(**settings) if settings else options
     articles, failures = read_inputs(inputs, opts, meta=meta)
     engine = engine or Engine.shared(opts)
     result = engine.compare_articles(articles)
