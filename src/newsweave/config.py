@@ -99,6 +99,13 @@ class Options:
             raise ConfigError("batch_size must be at least 1.")
 
     def replace(self, **changes: Any) -> Options:
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(
+                f"unknown option(s) {', '.join(unknown)}. "
+                f"Known options: {', '.join(sorted(known))}."
+            )
         opts = dataclasses.replace(self, **changes)
         opts.check()
         return opts
