@@ -63,15 +63,6 @@ def content_id(text: str, length: int = 16) -> str:
     return hashlib.sha256(normal).hexdigest()[:length]
 
 
-@dataclass(slots=True, frozen=True)
-class Span:
-    """A character span of an article's text."""
-
-    start: int
-    end: int
-    text: str
-
-
 @dataclass(slots=True)
 class Sentence:
     start: int
@@ -187,6 +178,28 @@ class AnalyzedArticle:
     quotes: list[Quote] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalyzedArticle:
+        """Rebuild from ``to_dict`` output (e.g. analysis stored as JSON)."""
+
+        def claim(d: dict[str, Any]) -> Claim:
+            d = dict(d)
+            d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
+            d["entities"] = [EntityMention(**m) for m in d.get("entities", [])]
+            return Claim(**d)
+
+        return cls(
+            article=Article.from_dict(data["article"]),
+            sentences=[Sentence(**s) for s in data.get("sentences", [])],
+            entities=[EntityMention(**m) for m in data.get("entities", [])],
+            quotes=[Quote(**q) for q in data.get("quotes", [])],
+            quantities=[Quantity(**q) for q in data.get("quantities", [])],
+            claims=[claim(c) for c in data.get("claims", [])],
+        )
 
 
 @dataclass(slots=True)
