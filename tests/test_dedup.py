@@ -6,6 +6,7 @@ Every report here is made up for these tests.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,22 @@ def test_empty_articles_are_not_copies_of_each_other() -> None:
 def test_source_of() -> None:
     assert source_of("b", {"b": "a"}) == "a"
     assert source_of("a", {"b": "a"}) == "a"
+
+
+def test_copy_index_finds_a_reprint_among_many_and_not_an_independent_report():
+    from newsweave.dedup import CopyIndex, minhash_signature
+
+    story = Path(__file__).parent / "fixtures" / "stories" / "copy"
+    original = (story / "01-highland-wire.txt").read_text(encoding="utf-8")
+    reprint = (story / "02-lowland-echo.txt").read_text(encoding="utf-8")
+    independent = (story / "03-valley-radio-news.txt").read_text(encoding="utf-8")
+    index = CopyIndex()
+    index.add("original", *minhash_signature(original))
+    # Unrelated filler so that the LSH has more than one bucket to search.
+    for n in range(50):
+        index.add(f"other{n}", *minhash_signature(f"Unrelated report number {n} " * 20 + str(n)))
+    found = index.matches(*minhash_signature(reprint))
+    assert [k for k, _ in found] == ["original"]
+    assert found[0][1] >= 0.5
+    assert index.matches(*minhash_signature(independent)) == []
+    assert len(index) == 51

@@ -1,5 +1,9 @@
 """Copies and reprints: which reports are the same copy, so they count once.
 
+Two tools: ``find_copies`` compares a handful of reports exactly (one story's
+comparison); ``CopyIndex`` finds the copies of a new report among many stored
+ones with MinHash LSH (datasketch) and checks the candidates' containment.
+
 Two reports are copies when most of the shorter one's word 5-grams appear in the
 longer one (containment), which survives a new headline, a trimmed ending and
 light edits, while independent reports of one story share only the odd quote.
@@ -12,6 +16,8 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+
+import numpy as np
 
 from .model import Article
 
@@ -80,3 +86,87 @@ def find_copies(articles: Sequence[Article], threshold: float = COPY_THRESHOLD) 
 def source_of(article_id: str, copy_of: dict[str, str]) -> str:
     """The independent source an article counts as: its original, or itself."""
     return copy_of.get(article_id, article_id)
+
+
+#: MinHash permutations. Changing it makes stored signatures incompatible:
+#: re-run ``newsweave ingest --rehash`` (the store keeps the number it used).
+NUM_PERM = 128
+#: datasketch's hashing scheme; signatures made with another are incompatible.
+MINHASH_SCHEME = "affine32"
+#: Jaccard threshold of the LSH candidate search. A reprint trimmed to half of
+#: its original has Jaccard 0.5 with it and containment 1, and one word in ten
+#: edited leaves Jaccard about 0.4, so candidates are gathered well below
+#: COPY_THRESHOLD and then checked on containment (bench/copies.py: 0.3 missed
+#: 45% of the edited reprints, 0.2 far fewer).
+LSH_THRESHOLD = 0.2
+
+
+def minhash_signature(text: str, num_perm: int = NUM_PERM) -> tuple[np.ndarray, int]:
+    """A text's MinHash signature over word 5-grams, and its number of 5-grams."""
+    from datasketch import MinHash
+
+    sh = shingles(text)
+    mh = MinHash(num_perm=num_perm, seed=1, scheme=MINHASH_SCHEME)
+    if sh:
+        mh.update_batch([s.to_bytes(4, "little") for s in sh])
+    return mh.hashvalues.copy(), len(sh)
+
+
+def estimated_containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
+    """Containment of the smaller set in the larger, from two signatures.
+
+    With Jaccard J and sizes |A|, |B|: |A ∩ B| = J (|A| + |B|) / (1 + J).
+    """
+    if not size_a or not size_b:
+        return 0.0
+    jaccard = float(np.mean(a == b))
+    inter = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, inter / min(size_a, size_b))
+
+
+class CopyIndex:
+    """Find the stored reports a new report copies, among many, in sublinear time.
+
+    Example:
+        >>> index = CopyIndex()
+        >>> sig, size = minhash_signature(original_text)
+        >>> index.add("a1", sig, size)
+        >>> index.matches(*minhash_signature(reprint_text))
+        [('a1', 0.93)]
+    """
+
+    def __init__(self, threshold: float = COPY_THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        from datasketch import MinHashLSH
+
+        if not 0 < threshold <= 1:
+            raise ValueError(f"threshold must lie in (0, 1], got {threshold}")
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=num_perm)
+        self._sigs: dict[str, tuple[np.ndarray, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._sigs)
+
+    def _minhash(self, sig: np.ndarray):  # noqa: ANN202 - datasketch.MinHash
+        from datasketch import MinHash
+
+        return MinHash(num_perm=self.num_perm, seed=1, hashvalues=sig, scheme=MINHASH_SCHEME)
+
+    def add(self, article_id: str, sig: np.ndarray, size: int) -> None:
+        if article_id in self._sigs or not size:
+            return
+        self._sigs[article_id] = (sig, size)
+        self._lsh.insert(article_id, self._minhash(sig))
+
+    def matches(self, sig: np.ndarray, size: int) -> list[tuple[str, float]]:
+        """Stored reports this one is a copy of (or that copy it), best first."""
+        if not size or not self._sigs:
+            return []
+        out = []
+        for key in self._lsh.query(self._minhash(sig)):
+            other, other_size = self._sigs[key]
+            c = estimated_containment(sig, size, other, other_size)
+            if c >= self.threshold:
+                out.append((key, round(c, 3)))
+        return sorted(out, key=lambda kv: (-kv[1], kv[0]))
