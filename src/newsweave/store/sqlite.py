@@ -1,0 +1,985 @@
+"""The SQLite store: articles, analyses, vectors, stories, state, failures, search.
+
+Plain records go in and come out; no analysis happens here. The tables (see
+``migrations.py`` for the schema):
+
+- ``articles``: one row per report, keyed by ``article_key(url, text)``, so
+  storing the same report twice is harmless. ``copy_of`` points at the
+  original of a (near-)copy; ``story_id`` at the story it belongs to.
+- ``articles_fts``: an FTS5 index over title and text, kept in step with
+  ``articles`` by triggers, inside the same transaction.
+- ``analyses``: ``AnalyzedArticle`` JSON per (article, analysis version),
+  without the article itself, which is rebuilt from its row.
+- ``vectors``: 1-D numeric arrays per (kind, article): embeddings, MinHash
+  signatures.
+- ``stories``: id, title and the clusterer's per-story state.
+- ``state``: JSON documents by key (clusterer state, feed ETags, ...).
+- ``failures``: inputs that could not be read, upserted by source.
+
+Concurrency: one connection writes, guarded by a lock (``atomic()``); each
+other thread reads through its own connection, which WAL lets run beside the
+writer. A thread inside ``atomic()`` reads through the writer, so it sees its
+own uncommitted changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from ..errors import NotFound, StoreError
+from ..model import AnalyzedArticle, Article
+from .migrations import MIGRATIONS, Migrations
+from .migrations import apply as apply_migrations
+
+__all__ = [
+    "FailureRecord",
+    "SearchHit",
+    "Store",
+    "StoryRecord",
+    "article_key",
+    "normalise_url",
+]
+
+log = logging.getLogger(__name__)
+
+#: Seconds a writer waits for another process's lock before giving up with
+#: StoreError. Ingest transactions are short (one batch), so five seconds
+#: covers a busy neighbour without hanging an interactive command for long.
+BUSY_TIMEOUT_S = 5.0
+
+# Ids per ``IN (...)`` query; far below SQLite's host-parameter limit.
+_CHUNK = 500
+
+_ARTICLE_COLUMNS = "id, url, path, outlet, title, dateline, published, author, text, body_start"
+
+# Characters and words that make a search query FTS5 syntax rather than plain words.
+_FTS_SYNTAX_CHARS = frozenset('"()*^:{}')
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# How FTS5 words the errors of a malformed query (as of SQLite 3.40).
+_FTS_QUERY_ERRORS = (
+    "fts5:",
+    "syntax error",
+    "unterminated string",
+    "no such column",
+    "unknown special query",
+    "expected integer",
+)
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def normalise_url(url: str) -> str:
+    """Normalise a URL just enough for ``article_key``.
+
+    The ingest layer normalises URLs before articles reach the store (it drops
+    tracking parameters and the like); this only removes differences that never
+    change what a URL points at: surrounding whitespace, the case of the scheme
+    and host, a default port and the fragment. Applying it to its own output
+    changes nothing, so keys stay stable whichever layer normalised first.
+    """
+    url = url.strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc
+    if parts.hostname:
+        userinfo, _, hostport = netloc.rpartition("@")
+        host = hostport.lower()
+        if (scheme, port) in {("http", 80), ("https", 443)}:
+            host = host.rsplit(":", 1)[0]
+        netloc = f"{userinfo}@{host}" if userinfo else host
+    path = parts.path or ("/" if netloc else "")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def article_key(url: str | None, text: str) -> str:
+    """The content-derived id of a report: 16 hex characters.
+
+    It is the start of the SHA-256 of the normalised URL (or ``""`` when there
+    is none), a newline, and the SHA-256 of the whitespace-normalised text. The
+    same text from two URLs gives two ids (two publications, to be linked as
+    copies by dedup); the same text and URL give the same id however often it
+    is ingested.
+
+    Note: changing this function changes every id; stored databases would need
+    a migration that rewrites them.
+    """
+    fingerprint = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+    base = (normalise_url(url) if url else "") + "\n" + fingerprint
+    return hashlib.sha256(base.encode("utf-8")).hexdigest()[:16]
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class StoryRecord:
+    """A stored story: its articles (in the order they were stored) and dates.
+
+    ``first_published``/``last_published`` are the earliest and latest
+    ``published`` of its articles (``None`` when none has one). ``state`` is the
+    clusterer's state for the story; only ``Store.get_story`` fills it.
+    """
+
+    id: str
+    title: str | None
+    article_ids: list[str]
+    first_published: str | None
+    last_published: str | None
+    updated_at: str
+    state: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class FailureRecord:
+    """An input that could not be read: first and last time, and how often."""
+
+    source: str
+    reason: str
+    first_seen: str
+    last_seen: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One search result; ``rank`` is FTS5's bm25 (lower is better)."""
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    snippet: str
+    rank: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- the store -------------------------------------------------------------------------------
+
+
+class Store:
+    """A newsweave store in one SQLite file.
+
+    Args:
+        path: the database file; created (with its folders) when missing.
+            ``":memory:"`` gives a private in-memory store (tests, one-offs).
+        timeout: seconds to wait for another writer's lock.
+        migrations: the migrations to apply (default: newsweave's own).
+
+    Attributes:
+        path: the database file.
+        newly_applied: names of the migrations this opening applied.
+
+    Raises:
+        StoreError: the file cannot be opened or created, is not a newsweave
+            store, was written by a newer newsweave, or a migration failed.
+
+    Example:
+        >>> with Store(tmp_path / "news.db") as store:  # doctest: +SKIP
+        ...     [(key, new)] = store.put_articles([Article(text="...")])
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        *,
+        timeout: float = BUSY_TIMEOUT_S,
+        migrations: Migrations | None = None,
+    ) -> None:
+        self._memory = str(path) == ":memory:"
+        self.path = Path(path)
+        self._timeout = timeout
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._owner: int | None = None
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._last_now = ""
+        self._closed = True
+        if not self._memory:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for the store at {self.path}: {exc}; "
+                    "pass another --db path or set NEWSWEAVE_DB"
+                ) from exc
+        self._writer = self._connect(readonly=False)
+        self._closed = False
+        try:
+            with self._lock:
+                self.newly_applied = apply_migrations(
+                    self._writer, migrations or MIGRATIONS, self._now, where=str(self.path)
+                )
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(self._open_message(exc)) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    # --- connections and transactions ---------------------------------------------------------
+
+    def _open_message(self, exc: BaseException) -> str:
+        return (
+            f"cannot open the store at {self.path}: {exc}; check that it is a newsweave "
+            "database you may write to, or pass another --db path"
+        )
+
+    def _connect(self, *, readonly: bool) -> sqlite3.Connection:
+        target = ":memory:" if self._memory else str(self.path)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                target, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            if readonly:
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal" and not self._memory:
+                    log.warning("%s: journal mode is %s, not WAL", self.path, mode)
+                # WAL + NORMAL: a power cut may lose the last commits, never corrupt.
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise StoreError(self._open_message(exc)) from exc
+        return conn
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"the store at {self.path} is closed; open a new Store")
+
+    def close(self) -> None:
+        """Close every connection; the store cannot be used afterwards."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            with self._readers_lock:
+                readers, self._readers = self._readers, []
+            for conn in [*readers, self._writer]:
+                try:
+                    conn.close()
+                except sqlite3.Error as exc:  # closing must not hide the real error
+                    log.warning("closing %s: %s", self.path, exc)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A transaction: ``BEGIN IMMEDIATE`` outermost, a savepoint when nested.
+
+        Everything inside commits together, or is rolled back when the block
+        raises; a failing nested block rolls back only its own changes (the
+        exception still propagates). Other threads wait to write until the
+        outermost block ends.
+
+        Raises:
+            StoreError: the database is locked by another process for longer
+                than the timeout, or the commit failed.
+        """
+        with self._lock:
+            self._check_open()
+            conn = self._writer
+            depth = self._depth
+            savepoint = f"nw_sp{depth}"
+            try:
+                conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+            except sqlite3.Error as exc:
+                raise StoreError(
+                    f"could not start a transaction on {self.path}: {exc}; another "
+                    "newsweave process may be writing, try again"
+                ) from exc
+            self._depth += 1
+            self._owner = threading.get_ident()
+            try:
+                yield
+            except BaseException:
+                self._end(depth)
+                self._rollback(depth, savepoint)
+                raise
+            self._end(depth)
+            try:
+                if depth == 0:
+                    conn.execute("COMMIT")
+                else:
+                    conn.execute(f"RELEASE {savepoint}")
+            except sqlite3.Error as exc:
+                self._rollback(depth, savepoint)
+                raise StoreError(f"could not commit to {self.path}: {exc}; try again") from exc
+
+    def _end(self, depth: int) -> None:
+        self._depth = depth
+        if depth == 0:
+            self._owner = None
+
+    def _rollback(self, depth: int, savepoint: str) -> None:
+        conn = self._writer
+        # SQLite rolls a transaction back by itself after some errors (disk
+        # full, say); then there is nothing left to roll back.
+        if not conn.in_transaction:
+            return
+        try:
+            if depth == 0:
+                conn.execute("ROLLBACK")
+            else:
+                conn.execute(f"ROLLBACK TO {savepoint}")
+                conn.execute(f"RELEASE {savepoint}")
+        except sqlite3.Error as exc:
+            log.warning("rolling back on %s: %s", self.path, exc)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads, seeing one snapshot for the whole block."""
+        self._check_open()
+        if self._memory or self._owner == threading.get_ident():
+            with self._lock:
+                yield self._writer
+            return
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect(readonly=True)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        if conn.in_transaction:  # a read inside another read
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Turn a raw sqlite3 error into a StoreError saying what was being done."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not {doing} in {self.path}: {exc}") from exc
+
+    def _now(self) -> str:
+        """A UTC ISO timestamp, strictly increasing within this Store."""
+        with self._lock:
+            now = datetime.now(UTC)
+            stamp = now.isoformat(timespec="microseconds")
+            if stamp <= self._last_now:
+                last = datetime.fromisoformat(self._last_now)
+                stamp = (last + timedelta(microseconds=1)).isoformat(timespec="microseconds")
+            self._last_now = stamp
+            return stamp
+
+    def migrations(self) -> list[tuple[str, str]]:
+        """The migrations this database has run: (name, applied_at), in order."""
+        with self._errors("list migrations"), self._reading() as conn:
+            return [
+                tuple(r)
+                for r in conn.execute("SELECT name, applied_at FROM migrations ORDER BY name")
+            ]
+
+    def check(self) -> list[str]:
+        """Check the database and the search index; return the problems (empty: fine)."""
+        problems: list[str] = []
+        with self._errors("check the database"), self.atomic():
+            rows = [r[0] for r in self._writer.execute("PRAGMA integrity_check")]
+            if rows != ["ok"]:
+                problems.extend(rows)
+            try:
+                self._writer.execute(
+                    "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')"
+                )
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"search index: {exc}")
+            problems.extend(
+                f"foreign key: {table} row {rowid} points at a missing {parent}"
+                for table, rowid, parent, _ in self._writer.execute("PRAGMA foreign_key_check")
+            )
+        return problems
+
+    # --- articles ---------------------------------------------------------------------------
+
+    def put_articles(self, articles: Iterable[Article]) -> list[tuple[str, bool]]:
+        """Store reports; return ``(id, newly_added)`` for each, in order.
+
+        Each article's ``id`` is set to its ``article_key`` (the records passed
+        in are updated, so later stages use the stored ids). A report stored
+        before is left exactly as it was (``newly_added`` is False). All the
+        articles are stored in one transaction.
+        """
+        out: list[tuple[str, bool]] = []
+        with self._errors("store articles"), self.atomic():
+            added_at = self._now()
+            for article in articles:
+                key = article_key(article.url, article.text)
+                cur = self._writer.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    (
+                        key,
+                        article.url,
+                        article.path,
+                        article.outlet,
+                        article.title,
+                        article.dateline,
+                        article.published,
+                        article.author,
+                        article.text,
+                        article.body_start,
+                        added_at,
+                    ),
+                )
+                article.id = key
+                out.append((key, cur.rowcount == 1))
+        return out
+
+    def get_article(self, article_id: str) -> Article:
+        """The stored article ``article_id``.
+
+        Raises:
+            NotFound: no article has that id.
+        """
+        with self._errors("read an article"), self._reading() as conn:
+            row = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        if row is None:
+            raise self._article_not_found([article_id])
+        return _article(row)
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Stored articles: all of them in the order stored, or ``ids`` in that order.
+
+        Raises:
+            NotFound: one of ``ids`` is not stored.
+        """
+        with self._errors("read articles"), self._reading() as conn:
+            if ids is None:
+                return [
+                    _article(r)
+                    for r in conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq")
+                ]
+            found = {
+                r[0]: _article(r)
+                for r in _select_in(conn, f"SELECT {_ARTICLE_COLUMNS} FROM articles", "id", ids)
+            }
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise self._article_not_found(missing)
+        return [found[i] for i in ids]
+
+    def count_articles(self) -> int:
+        with self._errors("count articles"), self._reading() as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def set_copy_of(self, article_id: str, original_id: str | None) -> None:
+        """Mark ``article_id`` as a copy of ``original_id`` (``None``: not a copy).
+
+        Raises:
+            NotFound: either article is not stored.
+            StoreError: an article cannot be a copy of itself.
+        """
+        if article_id == original_id:
+            raise StoreError(f"article {article_id!r} cannot be a copy of itself")
+        with self._errors("mark a copy"), self.atomic():
+            wanted = [article_id] if original_id is None else [article_id, original_id]
+            self._require_articles(wanted)
+            self._writer.execute(
+                "UPDATE articles SET copy_of = ? WHERE id = ?", (original_id, article_id)
+            )
+
+    def copies(self) -> dict[str, str]:
+        """Every article marked as a copy, mapped to its original."""
+        with self._errors("read copies"), self._reading() as conn:
+            return dict(
+                conn.execute(
+                    "SELECT id, copy_of FROM articles WHERE copy_of IS NOT NULL ORDER BY seq"
+                ).fetchall()
+            )
+
+    def article_ids_without_story(self) -> list[str]:
+        """Ids of the articles not yet in a story, in the order they were stored."""
+        with self._errors("read articles"), self._reading() as conn:
+            return [
+                r[0]
+                for r in conn.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq")
+            ]
+
+    def _require_articles(self, ids: Sequence[str]) -> None:
+        found = {r[0] for r in _select_in(self._writer, "SELECT id FROM articles", "id", ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise self._article_not_found(missing)
+
+    def _article_not_found(self, ids: Sequence[str]) -> NotFound:
+        shown = ", ".join(repr(i) for i in ids[:5]) + (" ..." if len(ids) > 5 else "")
+        noun = "article" if len(ids) == 1 else f"{len(ids)} articles"
+        return NotFound(
+            f"no {noun} {shown} in the store at {self.path}; check the id, or that --db "
+            "(NEWSWEAVE_DB) points at the store that holds it"
+        )
+
+    # --- analysis cache ---------------------------------------------------------------------
+
+    def put_analysis(self, article_id: str, analyzed: AnalyzedArticle, version: str) -> None:
+        """Cache an article's analysis under an analysis ``version`` (replacing it).
+
+        Only the analysis is stored; ``get_analysis`` rebuilds the article from
+        its row, so the analysis must have been made on that very text.
+
+        Raises:
+            NotFound: the article is not stored.
+            StoreError: the analysis belongs to another article id or text.
+        """
+        data = analyzed.to_dict()
+        article = data.pop("article")
+        if article["id"] != article_id:
+            raise StoreError(
+                f"the analysis is of article {article['id']!r}, not {article_id!r}; "
+                "analyse the articles put_articles returned (their ids are the stored ones)"
+            )
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        with self._errors("store an analysis"), self.atomic():
+            row = self._writer.execute(
+                "SELECT text FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                raise self._article_not_found([article_id])
+            if row[0] != article["text"]:
+                raise StoreError(
+                    f"the analysis of article {article_id!r} was made on a different text than "
+                    "the stored one, so its offsets would point at the wrong places; "
+                    "analyse the stored article"
+                )
+            self._writer.execute(
+                "INSERT INTO analyses (article_id, version, data, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id, version) DO UPDATE SET "
+                "data = excluded.data, created_at = excluded.created_at",
+                (article_id, version, payload, self._now()),
+            )
+
+    def get_analysis(self, article_id: str, version: str) -> AnalyzedArticle | None:
+        """The cached analysis of an article for ``version``, or None."""
+        with self._errors("read an analysis"), self._reading() as conn:
+            row = conn.execute(
+                f"SELECT an.data, {', '.join('a.' + c for c in _ARTICLE_COLUMNS.split(', '))} "
+                "FROM analyses an JOIN articles a ON a.id = an.article_id "
+                "WHERE an.article_id = ? AND an.version = ?",
+                (article_id, version),
+            ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        data["article"] = _article(row[1:]).to_dict()
+        return AnalyzedArticle.from_dict(data)
+
+    # --- vectors ----------------------------------------------------------------------------
+
+    def put_vector(self, article_id: str, kind: str, vector: np.ndarray) -> None:
+        """Store one 1-D vector of ``kind`` for an article (replacing the old one).
+
+        Floats are stored as float32; integer arrays (MinHash signatures) keep
+        their integer type, so uint64 hash values survive exactly.
+
+        Raises:
+            NotFound: the article is not stored.
+            StoreError: the vector is not a 1-D numeric array.
+        """
+        self.put_vectors(kind, {article_id: vector})
+
+    def put_vectors(self, kind: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store many vectors of one ``kind`` in one transaction (see ``put_vector``)."""
+        rows = [(kind, aid, *_encode_vector(aid, v)) for aid, v in vectors.items()]
+        with self._errors("store vectors"), self.atomic():
+            self._require_articles(list(vectors))
+            self._writer.executemany(
+                "INSERT INTO vectors (kind, article_id, dtype, dim, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (kind, article_id) DO UPDATE SET "
+                "dtype = excluded.dtype, dim = excluded.dim, data = excluded.data",
+                rows,
+            )
+
+    def get_vectors(self, kind: str, ids: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """Vectors of ``kind`` by article id: all of them, or those of ``ids`` that exist."""
+        with self._errors("read vectors"), self._reading() as conn:
+            if ids is None:
+                rows = conn.execute(
+                    "SELECT v.article_id, v.dtype, v.data FROM vectors v "
+                    "JOIN articles a ON a.id = v.article_id WHERE v.kind = ? ORDER BY a.seq",
+                    (kind,),
+                ).fetchall()
+            else:
+                rows = _select_in(
+                    conn,
+                    "SELECT article_id, dtype, data FROM vectors WHERE kind = ?",
+                    "article_id",
+                    ids,
+                    (kind,),
+                )
+        return {aid: np.frombuffer(blob, dtype=np.dtype(dtype)).copy() for aid, dtype, blob in rows}
+
+    # --- stories ----------------------------------------------------------------------------
+
+    def put_story(
+        self, story_id: str, title: str | None, state: dict[str, Any] | None = None
+    ) -> None:
+        """Create or update a story (its title and the clusterer's state for it)."""
+        payload = _dump_json(state or {}, f"the state of story {story_id!r}")
+        with self._errors("store a story"), self.atomic():
+            now = self._now()
+            self._writer.execute(
+                "INSERT INTO stories (id, title, state, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, state = excluded.state, updated_at = excluded.updated_at",
+                (story_id, title, payload, now, now),
+            )
+
+    def assign_story(self, article_id: str, story_id: str) -> None:
+        """Put an article in a story (moving it out of the one it was in, if any).
+
+        Both stories count as updated.
+
+        Raises:
+            NotFound: the article or the story is not stored.
+        """
+        with self._errors("assign an article to a story"), self.atomic():
+            row = self._writer.execute(
+                "SELECT story_id FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                raise self._article_not_found([article_id])
+            if not self._writer.execute(
+                "SELECT 1 FROM stories WHERE id = ?", (story_id,)
+            ).fetchone():
+                raise self._story_not_found(story_id)
+            old = row[0]
+            if old == story_id:
+                return
+            self._writer.execute(
+                "UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id)
+            )
+            self._writer.execute(
+                "UPDATE stories SET updated_at = ? WHERE id IN (?, ?)", (self._now(), story_id, old)
+            )
+
+    def get_story(self, story_id: str) -> StoryRecord:
+        """One story, with the clusterer's state.
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        with self._errors("read a story"), self._reading() as conn:
+            row = conn.execute(
+                "SELECT id, title, updated_at, state FROM stories WHERE id = ?", (story_id,)
+            ).fetchone()
+            if row is None:
+                raise self._story_not_found(story_id)
+            members = conn.execute(
+                "SELECT story_id, id, published FROM articles WHERE story_id = ? ORDER BY seq",
+                (story_id,),
+            ).fetchall()
+        [record] = _story_records([row[:3]], members)
+        record.state = json.loads(row[3])
+        return record
+
+    def stories(self, since: str | None = None) -> list[StoryRecord]:
+        """Stories, most recently updated first (without their clusterer state).
+
+        Args:
+            since: only stories updated at or after this ISO date or datetime
+                (a time without a zone is taken as UTC).
+
+        Raises:
+            StoreError: ``since`` is not an ISO date or datetime.
+        """
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE s.updated_at >= ?", (_utc_stamp(since),)
+        with self._errors("list stories"), self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT s.id, s.title, s.updated_at FROM stories s {where} "
+                "ORDER BY s.updated_at DESC, s.id",
+                params,
+            ).fetchall()
+            members = conn.execute(
+                "SELECT a.story_id, a.id, a.published FROM articles a "
+                f"JOIN stories s ON s.id = a.story_id {where} ORDER BY a.seq",
+                params,
+            ).fetchall()
+        return _story_records(rows, members)
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        """The articles of a story, in the order they were stored.
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        with self._errors("read a story's articles"), self._reading() as conn:
+            if not conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+                raise self._story_not_found(story_id)
+            return [
+                _article(r)
+                for r in conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id = ? ORDER BY seq",
+                    (story_id,),
+                )
+            ]
+
+    def _story_not_found(self, story_id: str) -> NotFound:
+        return NotFound(
+            f"no story {story_id!r} in the store at {self.path}; list the stories with "
+            "`newsweave stories`, or check that --db (NEWSWEAVE_DB) is the right store"
+        )
+
+    # --- key-value state --------------------------------------------------------------------
+
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """The JSON document stored under ``key``, or None."""
+        with self._errors("read state"), self._reading() as conn:
+            row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Store a JSON document under ``key``, replacing the old one.
+
+        Raises:
+            StoreError: ``value`` is not a dict of JSON-serialisable values.
+        """
+        if not isinstance(value, dict):
+            raise StoreError(f"state {key!r} must be a dict, not {type(value).__name__}")
+        payload = _dump_json(value, f"state {key!r}")
+        with self._errors("store state"), self.atomic():
+            self._writer.execute(
+                "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (key, payload, self._now()),
+            )
+
+    # --- failures ---------------------------------------------------------------------------
+
+    def record_failure(self, source: str, reason: str) -> None:
+        """Note that ``source`` could not be read; again: update reason, last_seen, count."""
+        with self._errors("record a failure"), self.atomic():
+            now = self._now()
+            self._writer.execute(
+                "INSERT INTO failures (source, reason, first_seen, last_seen, count) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (source) DO UPDATE SET "
+                "reason = excluded.reason, last_seen = excluded.last_seen, count = count + 1",
+                (source, reason, now, now),
+            )
+
+    def failures(self) -> list[FailureRecord]:
+        """Inputs that could not be read, most recent first."""
+        with self._errors("list failures"), self._reading() as conn:
+            return [
+                FailureRecord(*r)
+                for r in conn.execute(
+                    "SELECT source, reason, first_seen, last_seen, count FROM failures "
+                    "ORDER BY last_seen DESC, source"
+                )
+            ]
+
+    def clear_failure(self, source: str) -> None:
+        """Forget the failure of ``source`` (it was read since); no-op if none."""
+        with self._errors("clear a failure"), self.atomic():
+            self._writer.execute("DELETE FROM failures WHERE source = ?", (source,))
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """Full-text search over article titles and texts, best first.
+
+        Plain words find articles with all of them (``talks ceasefire``; any
+        punctuation is taken literally, so ``U.S.`` works). A query with FTS5
+        syntax (``"exact phrase"``, ``OR``, ``NOT``, ``NEAR``, ``prefix*``,
+        ``title:word``, parentheses) is passed to FTS5 as written. Words are
+        stemmed, so ``talk`` finds ``talks``.
+
+        Args:
+            query: the words or FTS5 query.
+            limit: at most this many hits.
+            highlight: what to put around matched words in the snippet.
+
+        Raises:
+            StoreError: the query is not valid FTS5 syntax (the message says
+                how to fix it), or ``limit`` is not a positive number.
+        """
+        if not isinstance(limit, int) or limit < 1:
+            raise StoreError(f"search limit must be a positive whole number, not {limit!r}")
+        match = _fts_query(query)
+        if not match:
+            return []
+        open_, close = highlight
+        try:
+            with self._reading() as conn:
+                rows = conn.execute(
+                    "SELECT a.id, a.title, a.outlet, "
+                    "snippet(articles_fts, -1, ?, ?, '…', 16), articles_fts.rank "
+                    "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+                    "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ?",
+                    (open_, close, match, limit),
+                ).fetchall()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if any(marker in message for marker in _FTS_QUERY_ERRORS):
+                raise StoreError(
+                    f"search query {query!r} is not valid: {message}. Close every double "
+                    "quote and parenthesis, use only title: or text: before a colon, or "
+                    'search plain words (without " ( ) * ^ : and upper-case AND/OR/NOT/NEAR)'
+                ) from exc
+            raise StoreError(f"could not search {self.path}: {message}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not search {self.path}: {exc}") from exc
+        return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _article(row: Sequence[Any]) -> Article:
+    aid, url, path, outlet, title, dateline, published, author, text, body_start = row
+    return Article(
+        text=text,
+        id=aid,
+        path=path,
+        url=url,
+        outlet=outlet,
+        title=title,
+        dateline=dateline,
+        published=published,
+        author=author,
+        body_start=body_start,
+    )
+
+
+def _select_in(
+    conn: sqlite3.Connection,
+    select: str,
+    column: str,
+    values: Sequence[str],
+    params: tuple[Any, ...] = (),
+) -> list[tuple[Any, ...]]:
+    """Run ``select`` restricted to ``column IN values``, in chunks."""
+    joiner = " AND " if " WHERE " in select else " WHERE "
+    rows: list[tuple[Any, ...]] = []
+    unique = list(dict.fromkeys(values))
+    for i in range(0, len(unique), _CHUNK):
+        chunk = unique[i : i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows.extend(conn.execute(f"{select}{joiner}{column} IN ({marks})", (*params, *chunk)))
+    return rows
+
+
+def _story_records(
+    rows: Sequence[tuple[str, str | None, str]], members: Iterable[tuple[str, str, str | None]]
+) -> list[StoryRecord]:
+    records = {
+        sid: StoryRecord(sid, title, [], None, None, updated) for sid, title, updated in rows
+    }
+    for story_id, article_id, published in members:
+        record = records.get(story_id)
+        if record is None:
+            continue
+        record.article_ids.append(article_id)
+        if published:
+            if record.first_published is None or published < record.first_published:
+                record.first_published = published
+            if record.last_published is None or published > record.last_published:
+                record.last_published = published
+    return list(records.values())
+
+
+def _encode_vector(article_id: str, vector: np.ndarray) -> tuple[str, int, bytes]:
+    arr = np.asarray(vector)
+    if arr.ndim != 1:
+        raise StoreError(
+            f"the vector for article {article_id!r} has shape {arr.shape}; store 1-D vectors"
+        )
+    if np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype("<f4")
+    elif np.issubdtype(arr.dtype, np.integer):
+        arr = arr.astype(arr.dtype.newbyteorder("<"))
+    else:
+        raise StoreError(
+            f"the vector for article {article_id!r} holds {arr.dtype}; store floats or integers"
+        )
+    return arr.dtype.str, int(arr.shape[0]), arr.tobytes()
+
+
+def _dump_json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{what} cannot be stored as JSON: {exc}; convert arrays to lists and "
+            "numbers to plain floats or ints"
+        ) from exc
+
+
+def _utc_stamp(value: str) -> str:
+    """An ISO date or datetime as a UTC timestamp comparable with the stored ones."""
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError) as exc:
+        raise StoreError(
+            f"{value!r} is not an ISO date or datetime; write it like 2025-03-19 or "
+            "2025-03-19T14:30:00+00:00"
+        ) from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _fts_query(query: str) -> str:
+    """The FTS5 MATCH expression for a search query (see ``Store.search``)."""
+    words = query.split()
+    if not words:
+        return ""
+    if any(ch in _FTS_SYNTAX_CHARS for ch in query) or any(
+        w in _FTS_OPERATORS or w.startswith("NEAR(") for w in words
+    ):
+        return query
+    return " ".join(f'"{w}"' for w in words)
