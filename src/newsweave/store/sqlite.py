@@ -508,6 +508,11 @@ class Store:
             raise self._article_not_found(missing)
         return [found[i] for i in ids]
 
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored."""
+        with self._errors("read articles"), self._reading() as conn:
+            return {r[0] for r in _select_in(conn, "SELECT id FROM articles", "id", ids)}
+
     def count_articles(self) -> int:
         with self._errors("count articles"), self._reading() as conn:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -701,6 +706,29 @@ class Store:
             self._writer.execute(
                 "UPDATE stories SET updated_at = ? WHERE id IN (?, ?)", (self._now(), story_id, old)
             )
+
+    def get_article_story(self, article_id: str) -> str | None:
+        """The story an article is in (``None``: not placed yet).
+
+        Raises:
+            NotFound: the article is not stored.
+        """
+        with self._errors("read an article's story"), self._reading() as conn:
+            row = conn.execute(
+                "SELECT story_id FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        if row is None:
+            raise self._article_not_found([article_id])
+        return row[0]
+
+    def delete_empty_stories(self) -> int:
+        """Remove stories no article is in (left behind by re-clustering)."""
+        with self._errors("delete empty stories"), self.atomic():
+            cur = self._writer.execute(
+                "DELETE FROM stories WHERE id NOT IN "
+                "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)"
+            )
+            return cur.rowcount
 
     def get_story(self, story_id: str) -> StoryRecord:
         """One story, with the clusterer's state.
