@@ -220,3 +220,16 @@ def test_deputy_title_conflicts_with_the_office(a: str, b: str) -> None:
 
 def test_missing_title_is_compatible_with_any() -> None:
     assert titles_compatible("", "fisheries minister")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hollywood star", "actor"),  # descriptions, not offices
+        ("rebel leader", "rebel chief"),  # one office, two names
+        ("spokesman", "spokeswoman"),
+        ("party chairman", "party chair"),
+    ],
+)
+def test_descriptions_and_synonyms_do_not_conflict(a, b):
+    assert titles_compatible(normalise_title(a), normalise_title(b))

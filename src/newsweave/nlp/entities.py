@@ -173,12 +173,33 @@ def normalise_title(title: str, place_words: Iterable[str] = ()) -> str:
     drop = {"the", "a", "an", "former", "then", "current", "acting", "interim"}
     drop |= {w for p in place_words for w in _norm(p).split()}
     drop |= set(_ALIAS_TO_PLACE)
-    return " ".join(w for w in words if w not in drop)
+    return " ".join(_ROLE_SYNONYMS.get(w, w) for w in words if w not in drop)
 
 
 #: Words that make a different office of the role they qualify: a deputy
 #: mayor is not the mayor.
 RANK_WORDS = frozenset({"deputy", "vice", "assistant", "associate", "under", "junior", "shadow"})
+#: Offices a person holds. Two titles conflict only when both name an office:
+#: "actor" and "Hollywood star" describe, they do not contradict.
+OFFICE_WORDS = frozenset(
+    """
+    president premier minister secretary chancellor governor mayor senator congressman
+    congresswoman representative lawmaker legislator spokesperson advisor counsel attorney
+    general admiral commander head director chair ceo cfo coo cto founder ambassador envoy
+    judge justice prosecutor sheriff commissioner inspector superintendent captain lieutenant
+    colonel major sergeant king queen prince princess emperor pope bishop archbishop cardinal
+    councillor councilor alderman speaker treasurer auditor registrar administrator
+    coordinator president-elect manager coach editor
+    """.split()
+)
+#: One office under several names.
+_ROLE_SYNONYMS = {
+    "chief": "head", "leader": "head", "boss": "head",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+    "adviser": "advisor",
+    "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+    "councilor": "councillor", "sen.": "senator", "gov.": "governor", "rep.": "representative",
+}
 
 
 def titles_compatible(a: str, b: str) -> bool:
@@ -186,14 +207,15 @@ def titles_compatible(a: str, b: str) -> bool:
     if not a or not b or a == b:
         return True
     wa, wb = set(a.split()), set(b.split())
+    offices_a, offices_b = wa & OFFICE_WORDS, wb & OFFICE_WORDS
+    if not offices_a or not offices_b:
+        return True
     if (wa ^ wb) & RANK_WORDS:
         return False
     if a in b or b in a:
         return True
-    roles_a = {w for w in wa if w in ROLE_WORDS}
-    roles_b = {w for w in wb if w in ROLE_WORDS}
-    # "press secretary" vs "secretary": same head role, one more specific.
-    return bool(roles_a and roles_a == roles_b and (wa <= wb or wb <= wa))
+    # "press secretary" vs "secretary": same office, one more specific.
+    return offices_a == offices_b and (wa <= wb or wb <= wa)
 
 
 class EntityLinker:
