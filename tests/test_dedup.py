@@ -173,3 +173,11 @@ def test_copy_index_finds_a_reprint_among_many_and_not_an_independent_report():
     assert found[0][1] >= 0.5
     assert index.matches(*minhash_signature(independent)) == []
     assert len(index) == 51
+
+
+def test_short_items_sharing_phrasing_are_not_copies():
+    a = Article(text="The council approved the new budget on Tuesday after a long debate.")
+    b = Article(text="After a long debate, the council approved the new budget on Tuesday night.")
+    assert find_copies([a, b]) == {}
+    # Nearly identical short items still are.
+    assert find_copies([a, Article(text=a.text.replace("Tuesday", "Tuesday,"))]) != {}

@@ -30,6 +30,19 @@ SHINGLE_SIZE = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+#: Below this many 5-grams a text is too short for shared phrasing to mean
+#: one copy: two outlets' one-line items often share half their words. Such
+#: short texts count as copies only when nearly identical.
+MIN_COPY_SHINGLES = 20
+NEAR_IDENTICAL = 0.9
+
+
+def is_copy(containment_value: float, smaller_size: int, threshold: float = COPY_THRESHOLD) -> bool:
+    if smaller_size < MIN_COPY_SHINGLES:
+        return containment_value >= max(threshold, NEAR_IDENTICAL)
+    return containment_value >= threshold
+
+
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[int]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < size:
@@ -58,7 +71,7 @@ def find_copies(articles: Sequence[Article], threshold: float = COPY_THRESHOLD) 
 
     for i in range(len(articles)):
         for j in range(i + 1, len(articles)):
-            if containment(sets[i], sets[j]) >= threshold:
+            if is_copy(containment(sets[i], sets[j]), min(len(sets[i]), len(sets[j])), threshold):
                 parent[find(j)] = find(i)
 
     groups: dict[int, list[int]] = {}
@@ -167,6 +180,6 @@ class CopyIndex:
         for key in self._lsh.query(self._minhash(sig)):
             other, other_size = self._sigs[key]
             c = estimated_containment(sig, size, other, other_size)
-            if c >= self.threshold:
+            if is_copy(c, min(size, other_size), self.threshold):
                 out.append((key, round(c, 3)))
         return sorted(out, key=lambda kv: (-kv[1], kv[0]))
