@@ -259,12 +259,8 @@ class Aligner:
                 )
         if not items:
             return self._role_groups([], analyzed, copy_of, entities, texts)
-        texts_in = [it.claim.core or it.claim.text for it in items]
-        masked = {it.index: masked_text(it.claim) for it in items if it.claim.quantities}
-        vectors = self.embedder.encode(texts_in + list(masked.values()))
-        cos = vectors[: len(items)] @ vectors[: len(items)].T
-        masked_vec = dict(zip(masked, vectors[len(items) :], strict=True))
-        scores = self._scores(items, cos, vectors[: len(items)], masked_vec)
+        vectors = self.embedder.encode([it.claim.core or it.claim.text for it in items])
+        scores = self._scores(items, vectors)
         groups = self._merge(items, scores)
         # Groups in reading order: first report, then position in it.
         groups.sort(key=lambda ms: min((it.article_pos, it.claim.start) for it in ms))
@@ -275,34 +271,32 @@ class Aligner:
         return out
 
     # 1.
-    def _scores(
-        self,
-        items: list[_Item],
-        cos: np.ndarray,
-        vectors: np.ndarray,
-        masked_vec: dict[int, np.ndarray],
-    ) -> dict[tuple[int, int], float]:
-        scores: dict[tuple[int, int], float] = {}
+    def _scores(self, items: list[_Item], vectors: np.ndarray) -> dict[tuple[int, int], float]:
+        cos = vectors @ vectors.T
         # Only pairs that could reach the threshold are scored in full: the
-        # lexical bonus is at most LEXICAL_WEIGHT. Masking a number rarely moves
-        # the cosine by more than MASK_SLACK.
-        floor = (
-            (self.threshold - MUTUAL_MARGIN) * AVERAGE_LINK_FRACTION
-            - LEXICAL_WEIGHT
-            - AGREEMENT_BONUS
+        # bonuses are bounded. Masking a number rarely moves the cosine by more
+        # than MASK_SLACK.
+        keep = (self.threshold - MUTUAL_MARGIN) * AVERAGE_LINK_FRACTION
+        floor = keep - LEXICAL_WEIGHT - AGREEMENT_BONUS - MASK_SLACK
+        rows, cols = np.nonzero(np.triu(cos, k=1) >= floor)
+        pairs = [
+            (i, j)
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+            if items[i].article_pos != items[j].article_pos
+        ]
+        # Masked wordings are embedded only for the pairs whose amounts differ.
+        differing = [(i, j) for i, j in pairs if _amounts_differ(items[i].claim, items[j].claim)]
+        need = sorted({k for pair in differing for k in pair})
+        masked_vec = dict(
+            zip(need, self.embedder.encode([masked_text(items[k].claim) for k in need]),
+                strict=True)
         )
-        rows, cols = np.nonzero(np.triu(cos, k=1) >= floor - MASK_SLACK)
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            a, b = items[i], items[j]
-            if a.article_pos == b.article_pos:
-                continue
-            masked = None
-            if i in masked_vec or j in masked_vec:
-                va = masked_vec.get(i, vectors[i])
-                vb = masked_vec.get(j, vectors[j])
-                masked = float(va @ vb)
-            s = pair_score(a, b, float(cos[i, j]), masked)
-            if s >= (self.threshold - MUTUAL_MARGIN) * AVERAGE_LINK_FRACTION:
+        differ = set(differing)
+        scores: dict[tuple[int, int], float] = {}
+        for i, j in pairs:
+            masked = float(masked_vec[i] @ masked_vec[j]) if (i, j) in differ else None
+            s = pair_score(items[i], items[j], float(cos[i, j]), masked)
+            if s >= keep:
                 scores[(i, j)] = s
         return scores
 
