@@ -86,6 +86,28 @@ def load_average() -> float | None:
         return None
 
 
+def engine_fingerprint() -> str:
+    """A short hash of the engine's source (src/newsweave/**/*.py), to tell
+    which version of a moving engine a result belongs to."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted((REPO / "src" / "newsweave").rglob("*.py")):
+        h.update(str(path.relative_to(REPO)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def check_fingerprint(at_start: str) -> bool:
+    """Warn when the engine's source changed while the benchmark ran."""
+    now = engine_fingerprint()
+    if now != at_start:
+        progress(f"warning: the engine source changed during the run ({at_start} -> {now}); "
+                 "modules imported before the change were measured")
+        return False
+    return True
+
+
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {
         "python": platform.python_version(),

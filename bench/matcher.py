@@ -46,7 +46,9 @@ from typing import Any
 
 import numpy as np
 from _common import (
+    check_fingerprint,
     datasets_dir,
+    engine_fingerprint,
     machine,
     make_engine,
     present,
@@ -301,8 +303,22 @@ def run_mrpc(engine, data, limit: int | None, show_errors: int) -> dict[str, Any
         "label 0": float(conflict[~gold].mean()) if (~gold).any() else 0.0,
     }
     types = Counter(t for o in outs for t in set(o["conflict_types"]))
+    types_by_label = {
+        f"label {lab}": dict(Counter(
+            t for o, g in zip(outs, gold, strict=True) if g == bool(lab)
+            for t in set(o["conflict_types"])
+        ))
+        for lab in (1, 0)
+    }
+    copies_by_label = {
+        f"label {lab}": int(sum(o["copy"] for o, g in zip(outs, gold, strict=True)
+                                if g == bool(lab)))
+        for lab in (1, 0)
+    }
     return {
         "pairs": len(rows),
+        "conflict_types_by_label": types_by_label,
+        "copies_by_label": copies_by_label,
         "positive_rate": float(gold.mean()),
         "majority_accuracy": float(majority),
         "rules": res_rules,
@@ -463,8 +479,9 @@ def report(results: dict[str, Any]) -> None:
                      "(reference, no claims)", f"{o['accuracy']:.1%}", f"{o['f1']:.3f}", "", ""])
         print(table(["decision", "accuracy", "F1 (class 1)", "precision", "recall"], rows))
         print(f"\nConflict found in {m['conflict_rate']['label 1']:.1%} of label-1 pairs and "
-              f"{m['conflict_rate']['label 0']:.1%} of label-0 pairs; types {m['conflict_types']}. "
-              f"Pairs treated as copies of each other: {m['copies']}. Pairs where a sentence "
+              f"{m['conflict_rate']['label 0']:.1%} of label-0 pairs; pairs by conflict type: "
+              f"{m['conflict_types_by_label']}. Pairs treated as copies of each other: "
+              f"{m['copies_by_label']}. Pairs where a sentence "
               f"yields no claim: {m['no_claims']}. Claims per sentence: "
               f"{m['claims_per_sentence']:.2f}. Took {m['seconds']:.0f}s.\n")
     if results.get("stsb"):
@@ -520,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: datasets not found at {data}")
         return 0
     only = set(args.only or ("mrpc", "stsb", "fnc1"))
+    fingerprint = engine_fingerprint()
     t = time.perf_counter()
     engine = make_engine()
     engine.analyzer.nlp  # noqa: B018 - load the models before timing anything
@@ -538,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
 
     results["match_threshold"] = MATCH_THRESHOLD
     results["machine"] = machine()
+    results["engine_fingerprint"] = fingerprint
+    results["engine_unchanged_during_run"] = check_fingerprint(fingerprint)
     report(results)
+    print(f"Engine source {fingerprint}; MATCH_THRESHOLD {MATCH_THRESHOLD}; score: {_SCORE_KIND}.")
     write_json(args.json, {"benchmark": "matcher", "limit": args.limit, **results})
     return 0
 

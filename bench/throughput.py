@@ -36,8 +36,10 @@ from collections.abc import Callable
 from typing import Any
 
 from _common import (
+    check_fingerprint,
     cpu_seconds,
     datasets_dir,
+    engine_fingerprint,
     load_average,
     machine,
     make_engine,
@@ -60,6 +62,7 @@ class _Timer:
         self.fn = fn
         self.seconds = 0.0
         self.calls = 0
+        self.items = 0
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
@@ -68,10 +71,13 @@ class _Timer:
         finally:
             self.seconds += time.perf_counter() - t
             self.calls += 1
+            if args and isinstance(args[0], list | tuple):
+                self.items += len(args[0])
 
     def reset(self) -> None:
         self.seconds = 0.0
         self.calls = 0
+        self.items = 0
 
 
 def load_batches(data, limit: int | None):  # noqa: ANN001, ANN201
@@ -90,12 +96,18 @@ def load_batches(data, limit: int | None):  # noqa: ANN001, ANN201
     return list(batches.values())
 
 
-def one_run(engine, batches, analyze_t: _Timer, encode_t: _Timer | None) -> dict[str, Any]:  # noqa: ANN001
+def one_run(
+    engine,  # noqa: ANN001
+    batches,  # noqa: ANN001
+    analyze_t: _Timer,
+    encode_t: _Timer | None,
+    model_t: _Timer | None,
+) -> dict[str, Any]:
     engine.embedder._memory.clear()
     gc.collect()
-    analyze_t.reset()
-    if encode_t is not None:
-        encode_t.reset()
+    for timer in (analyze_t, encode_t, model_t):
+        if timer is not None:
+            timer.reset()
     articles = claims = groups = chars = 0
     load0 = load_average()
     cpu0 = cpu_seconds()
@@ -121,6 +133,9 @@ def one_run(engine, batches, analyze_t: _Timer, encode_t: _Timer | None) -> dict
         "analysis_seconds": analyze_t.seconds if split_ok else None,
         "rest_seconds": wall - analyze_t.seconds if split_ok else None,
         "embed_seconds": encode_t.seconds if encode_t is not None else None,
+        "texts_to_embedder": encode_t.items if encode_t is not None else None,
+        "texts_through_model": model_t.items if model_t is not None else None,
+        "model_seconds": model_t.seconds if model_t is not None else None,
         "load_average_before": load0,
         "load_average_after": load_average(),
         "peak_rss_mb": peak_rss_mb(),
@@ -135,10 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the numbers here (under bench/results/)")
     ap.add_argument("--profile", action="store_true",
                     help="run one extra pass under cProfile and print the top entries to stderr")
+    ap.add_argument("--torch-threads", type=int,
+                    help="torch.set_num_threads(N) before timing (default: torch's own choice)")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.torch_threads:
+        import torch
 
+        torch.set_num_threads(args.torch_threads)
+
+    fingerprint = engine_fingerprint()
     batches = load_batches(datasets_dir(args.data), args.limit)
     if not batches:
         print("skipped: no documents")
@@ -164,10 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         engine.embedder.encode = encode_t
     except AttributeError:
         encode_t = None
+    # The model call behind the cache (cache misses only).
+    model_t: _Timer | None = None
+    if hasattr(engine.embedder, "_encode"):
+        model_t = _Timer(engine.embedder._encode)
+        try:
+            engine.embedder._encode = model_t
+        except AttributeError:
+            model_t = None
 
     runs = []
     for r in range(args.runs):
-        res = one_run(engine, batches, analyze_t, encode_t)
+        res = one_run(engine, batches, analyze_t, encode_t, model_t)
         runs.append(res)
         progress(
             f"run {r + 1}/{args.runs}: {res['articles_per_s']:.2f} articles/s, "
@@ -179,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-        one_run(engine, batches, analyze_t, encode_t)
+        one_run(engine, batches, analyze_t, encode_t, model_t)
         prof.disable()
         buf = io.StringIO()
         stats = pstats.Stats(prof, stream=buf).strip_dirs()
@@ -201,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         "analysis_seconds_median": med("analysis_seconds"),
         "rest_seconds_median": med("rest_seconds"),
         "embed_seconds_median": med("embed_seconds"),
+        "model_seconds_median": med("model_seconds"),
         "peak_rss_mb": peak,
         "rss_after_model_load_mb": rss_loaded,
         "rss_at_start_mb": rss_start,
@@ -253,6 +284,13 @@ def main(argv: list[str] | None = None) -> int:
             ],
         ))
         print()
+    r0 = runs[0]
+    if r0["texts_through_model"] is not None and summary["model_seconds_median"]:
+        print(f"Embedder per run: {r0['texts_to_embedder']} texts asked for "
+              f"({r0['claims']} claims + masked wordings), {r0['texts_through_model']} through "
+              f"the model (cache misses); model time (median) "
+              f"{summary['model_seconds_median']:.1f}s = "
+              f"{r0['texts_through_model'] / summary['model_seconds_median']:.0f} texts/s.\n")
     aps = summary["articles_per_s_median"] or 0.0
     print(table(
         ["target", "measured", "met"],
@@ -264,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         ],
     ))
     print(f"\nModels loaded + warm-up batch: {load_s:.1f}s; peak RSS after load "
-          f"{rss_loaded:.0f} MB. Machine: {machine()}")
+          f"{rss_loaded:.0f} MB. Engine source {fingerprint}. Machine: {machine()}")
+    stable = check_fingerprint(fingerprint)
 
     write_json(args.json, {
         "benchmark": "throughput",
@@ -274,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "summary": summary,
         "machine": machine(),
+        "torch_threads": args.torch_threads,
+        "engine_fingerprint": fingerprint,
+        "engine_unchanged_during_run": stable,
         "targets": {"articles_per_s": TARGET_ARTICLES_PER_S, "rss_mb": TARGET_RSS_MB},
     })
     return 0

@@ -11,20 +11,22 @@ compared and rendered); 2 bad usage or settings; 3 a model could not load.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from .config import Options
 from .errors import ConfigError, ModelError, NewsweaveError
-from .model import Comparison
+from .model import Comparison, InputFailure
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
@@ -99,21 +101,40 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
         click.echo(out)
 
 
-def report_failures(comparison: Comparison) -> int:
+def report_failures(failures: Sequence[InputFailure]) -> int:
     err = Console(stderr=True)
-    for f in comparison.failures:
-        err.print(f"[bold red]error:[/] {f.source}: {f.reason}", highlight=False, markup=True)
-    return EXIT_INPUT_FAILED if comparison.failures else 0
+    for f in failures:
+        line = Text("error: ", style="bold red")
+        line.append(f"{f.source}: {f.reason}")
+        err.print(line, highlight=False)
+    return EXIT_INPUT_FAILED if failures else 0
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsweave")
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
-def cli(verbose: int) -> None:
+@click.option("--db", "db", type=click.Path(dir_okay=False), envvar="NEWSWEAVE_DB",
+              help="The store (SQLite file). Default: $NEWSWEAVE_DB, else a file in the user "
+              "data folder.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, db: str | None) -> None:
     """Read the news across sources: what reports agree on, what only one says,
     and where they disagree, claim by claim."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"db": db}
+
+
+def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Library
+    """The store named by --db (or the default) with an engine for ``options``."""
+    from .engine import Engine
+    from .library import Library
+    from .store import Store, default_db_path
+
+    path = ctx.obj.get("db") or default_db_path()
+    store = Store(path)
+    ctx.call_on_close(store.close)
+    return Library(store, Engine.shared(options))
 
 
 @cli.command()
@@ -142,10 +163,10 @@ def compare(
             {"outlet": outlet, "published": published, "url": url, "title": title}.items() if v}
     result = run_compare(list(inputs), options=options, meta=meta or None)
     if not result.articles:
-        report_failures(result)
+        report_failures(result.failures)
         raise click.exceptions.Exit(EXIT_INPUT_FAILED)
     render(result, fmt, output, with_text)
-    code = report_failures(result)
+    code = report_failures(result.failures)
     if code:
         raise click.exceptions.Exit(code)
 
@@ -171,9 +192,200 @@ def demo(fmt: str, output: str, options: Options) -> None:
     else:
         render(result, fmt, None, False)
     Console(stderr=True).print(f"Wrote the HTML report to [bold]{output}[/]", highlight=False)
-    code = report_failures(result)
+    code = report_failures(result.failures)
     if code:
         raise click.exceptions.Exit(code)
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
+@click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow fetching from private, loopback and link-local addresses.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--batch-size", default=32, show_default=True,
+              help="Reports analysed and stored per transaction.")
+@model_options
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    outlet: str | None,
+    published: str | None,
+    allow_private: bool,
+    quiet: bool,
+    batch_size: int,
+    options: Options,
+) -> None:
+    """Add reports to the store and place them in stories.
+
+    SOURCES are files, folders (read recursively), JSONL, WARC archives, URLs
+    and RSS/Atom feeds. A report already stored is left as it is.
+    """
+    from rich.progress import Progress
+
+    if allow_private:
+        options = options.replace(allow_private_hosts=True)
+    library = open_library(ctx, options)
+    library.batch_size = max(1, batch_size)
+    meta = {k: v for k, v in {"outlet": outlet, "published": published}.items() if v}
+    err = Console(stderr=True)
+    with Progress(console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("analysing", total=None)
+        report = library.ingest(
+            list(sources),
+            meta=meta or None,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    err.print(
+        f"{len(report.added)} added, {len(report.existing)} already stored, "
+        f"{len(report.copies)} copies, {len(report.new_stories)} new stories, "
+        f"{len(report.updated_stories)} updated stories",
+        highlight=False,
+    )
+    code = report_failures(report.failures)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+@cli.command()
+@click.option("--since", default=None, help="Only stories updated since this ISO date or time.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def stories(ctx: click.Context, since: str | None, fmt: str) -> None:
+    """List the stories in the store, most recently updated first."""
+    from rich.table import Table
+
+    library = open_library(ctx, Options())
+    data = library.stories_dict(since=since)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(data['stories'])} stories")
+    for col in ("Story", "Title", "Reports", "Independent", "Outlets"):
+        table.add_column(col)
+    for st in data["stories"]:
+        arts = st["articles"]
+        outlets = sorted({a["outlet"] or "?" for a in arts})
+        table.add_row(
+            Text(st["id"]), Text(st["title"] or ""), str(len(arts)),
+            str(sum(1 for a in arts if not a["copy_of"])), Text(", ".join(outlets)),
+        )
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("story_id")
+@output_options
+@model_options
+@click.pass_context
+def story(
+    ctx: click.Context, story_id: str, fmt: str, output: str | None, with_text: bool,
+    options: Options,
+) -> None:
+    """Compare the reports of one story: claims, conflicts and the brief."""
+    library = open_library(ctx, options)
+    render(library.compare_story(story_id), fmt, output, with_text)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="Most hits to show.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
+    """Full-text search of the stored reports (SQLite FTS5)."""
+    library = open_library(ctx, Options())
+    hits = library.store.search(query, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps({"hits": [h.to_dict() for h in hits]}, ensure_ascii=False,
+                              indent=2))
+        return
+    console = Console()
+    for h in hits:
+        line = Text(f"{h.article_id}  ", style="cyan")
+        line.append(f"{h.outlet or '?'}: {h.title or ''}", style="bold")
+        console.print(line)
+        console.print(Text("    " + " ".join(h.snippet.split())))
+    if not hits:
+        console.print("no reports match")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def failures(ctx: click.Context, fmt: str) -> None:
+    """Inputs that could not be read, with the reason and what to do."""
+    library = open_library(ctx, Options())
+    rows = library.store.failures()
+    if fmt == "json":
+        click.echo(json.dumps({"failures": [r.to_dict() for r in rows]}, ensure_ascii=False,
+                              indent=2))
+        return
+    console = Console()
+    for r in rows:
+        line = Text(f"{r.source}", style="bold")
+        line.append(f" ({r.count}x, last {r.last_seen}): {r.reason}")
+        console.print(line)
+    if not rows:
+        console.print("no failures recorded")
+
+
+@cli.command()
+@model_options
+@click.pass_context
+def recluster(ctx: click.Context, options: Options) -> None:
+    """Re-group every stored report into stories from scratch (after re-tuning)."""
+    library = open_library(ctx, options)
+    assignment = library.recluster()
+    Console(stderr=True).print(
+        f"{len(assignment)} reports in {len(set(assignment.values()))} stories", highlight=False
+    )
+
+
+
+@cli.command()
+@click.argument("feeds", nargs=-1, required=True)
+@click.option("--interval", default=300.0, show_default=True,
+              help="Seconds between polls of all the feeds.")
+@click.option("--polls", default=0, show_default=True,
+              help="Stop after this many polls (0: run until interrupted).")
+@click.option("--allow-private", is_flag=True,
+              help="Allow fetching from private, loopback and link-local addresses.")
+@model_options
+@click.pass_context
+def watch(
+    ctx: click.Context, feeds: tuple[str, ...], interval: float, polls: int,
+    allow_private: bool, options: Options,
+) -> None:
+    """Poll RSS/Atom feeds, add new reports, and say what changed in the stories."""
+    import time
+
+    if allow_private:
+        options = options.replace(allow_private_hosts=True)
+    library = open_library(ctx, options)
+    console = Console()
+    done = 0
+    while True:
+        report, lines = library.poll_feeds(list(feeds))
+        stamp = time.strftime("%H:%M:%S")
+        console.print(
+            Text(f"[{stamp}] {len(report.added)} new reports, {len(report.failures)} failures")
+        )
+        for line in lines:
+            console.print(Text("  " + line))
+        report_failures(report.failures)
+        done += 1
+        if polls and done >= polls:
+            break
+        time.sleep(max(1.0, interval))
 
 
 def main(argv: list[str] | None = None) -> None:
