@@ -1,0 +1,385 @@
+"""The library: reports kept in a store and grouped into stories as they arrive.
+
+``Library(store, engine).ingest(inputs)`` runs, per batch of new reports:
+
+1. read every input (files, folders, JSONL, WARC, URLs, feeds); failures are
+   recorded in the store with their reason;
+2. skip reports already stored (ids derive from URL and text);
+3. analyse the new ones (outside any transaction: it is the slow part);
+4. in one transaction: store them with their analysis, document vectors and
+   MinHash signatures, mark copies of stored reports, place each report in a
+   story, and save the clusterer's state.
+
+A batch is all or nothing, so a killed ingest leaves the store consistent and
+running it again completes it. The stages stay pure: this module is the one
+place that moves records between them and the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .cluster import DocFeatures, OnlineClusterer, features_of, recluster
+from .dedup import CopyIndex, minhash_signature
+from .engine import Engine
+from .errors import NewsweaveError, NotFound
+from .ingest import read_inputs
+from .model import AnalyzedArticle, Article, Comparison, InputFailure
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+#: Bump when the analysis output changes: stored analyses of another version
+#: are recomputed when a story is compared.
+ANALYSIS_VERSION = "1"
+#: Reports analysed and written per transaction.
+BATCH_SIZE = 32
+_CLUSTER_STATE = "clusterer"
+_DOC_VECTORS = "doc"
+_MINHASH = "minhash"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest changed."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    failures: list[InputFailure] = field(default_factory=list)
+    copies: dict[str, str] = field(default_factory=dict)
+    new_stories: list[str] = field(default_factory=list)
+    updated_stories: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "existing": self.existing,
+            "failures": [f.to_dict() for f in self.failures],
+            "copies": self.copies,
+            "new_stories": self.new_stories,
+            "updated_stories": self.updated_stories,
+        }
+
+
+class Library:
+    """A store of reports and the engine that analyses and groups them."""
+
+    def __init__(
+        self, store: Store, engine: Engine | None = None, *, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.engine = engine or Engine.shared(_default_options())
+        self._copies: CopyIndex | None = None
+        self._clusterer: OnlineClusterer | None = None
+
+    # -- state loaded lazily from the store -------------------------------------------------
+
+    @property
+    def copy_index(self) -> CopyIndex:
+        if self._copies is None:
+            index = CopyIndex()
+            for article_id, packed in self.store.get_vectors(_MINHASH).items():
+                index.add(article_id, packed[:-1], int(packed[-1]))
+            self._copies = index
+        return self._copies
+
+    @property
+    def clusterer(self) -> OnlineClusterer:
+        if self._clusterer is None:
+            state = self.store.get_state(_CLUSTER_STATE)
+            self._clusterer = OnlineClusterer.from_dict(state) if state else OnlineClusterer()
+        return self._clusterer
+
+    def _forget_state(self) -> None:
+        """Drop in-memory state after a failed transaction; it reloads from the store."""
+        self._copies = None
+        self._clusterer = None
+
+    # -- ingest -----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        inputs: Iterable[Any],
+        *,
+        meta: dict[str, Any] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Read, analyse, store and place ``inputs`` into stories.
+
+        Args:
+            inputs: paths, URLs, feeds, WARC files, JSONL, Article records or dicts.
+            meta: outlet/published/url/title applied to every file read.
+            progress: called with (reports done, reports to do).
+        """
+        articles, failures = read_inputs(inputs, self.engine.options, meta=meta)
+        return self.ingest_articles(articles, failures=failures, progress=progress)
+
+    def ingest_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        failures: Sequence[InputFailure] = (),
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        from .store import article_key
+
+        report = IngestReport(failures=list(failures))
+        for f in failures:
+            self.store.record_failure(f.source, f.reason)
+        unique: dict[str, Article] = {}
+        for a in articles:
+            a.id = article_key(a.url, a.text)
+            unique.setdefault(a.id, a)
+        stored = self.store.existing_ids(list(unique))
+        # Reports stored but never placed in a story (an older version of the
+        # store) are placed now.
+        unplaced = set(self.store.article_ids_without_story())
+        report.existing = [i for i in unique if i in stored and i not in unplaced]
+        todo = [a for i, a in unique.items() if i not in stored or i in unplaced]
+        done = 0
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start : start + self.batch_size]
+            self._ingest_batch(batch, report)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
+        for a in articles:
+            if a.url or a.path:
+                self.store.clear_failure(a.url or a.path or "")
+        return report
+
+    def _ingest_batch(self, batch: list[Article], report: IngestReport) -> None:
+        # 3. Analysis, outside the transaction.
+        analyzed = self.engine.analyzer.analyze(batch)
+        features = [features_of(a, self.engine.embedder) for a in analyzed]
+        signatures = [minhash_signature(a.text[a.body_start :]) for a in batch]
+        # 4. One transaction for everything the batch changes.
+        try:
+            with self.store.atomic():
+                self._write_batch(batch, analyzed, features, signatures, report)
+        except BaseException:
+            self._forget_state()
+            raise
+
+    def _write_batch(
+        self,
+        batch: list[Article],
+        analyzed: list[AnalyzedArticle],
+        features: list[DocFeatures],
+        signatures: list[tuple[np.ndarray, int]],
+        report: IngestReport,
+    ) -> None:
+        store = self.store
+        index = self.copy_index  # loaded before this batch's signatures are stored
+        clusterer = self.clusterer
+        for article_id, added in store.put_articles(batch):
+            if added:
+                report.added.append(article_id)
+        store.put_vectors(_DOC_VECTORS, {f.article_id: f.vector for f in features})
+        store.put_vectors(
+            _MINHASH,
+            {a.id: np.append(sig, np.uint32(size)) for a, (sig, size) in zip(batch, signatures,
+                                                                              strict=True)},
+        )
+        stories = {}
+        for a, an, feat, (sig, size) in zip(batch, analyzed, features, signatures, strict=True):
+            store.put_analysis(a.id, an, ANALYSIS_VERSION)
+            original = self._original_of(a, sig, size)
+            index.add(a.id, sig, size)
+            if original:
+                store.set_copy_of(a.id, original)
+                report.copies[a.id] = original
+                story_id = store.get_article_story(original)
+            else:
+                story_id = None
+            story_id = clusterer.add(feat, story_id=story_id)
+            if story_id not in stories:
+                stories[story_id] = a
+            store_story = self._story_title(story_id, a)
+            store.put_story(story_id, store_story)
+            store.assign_story(a.id, story_id)
+            if story_id in report.new_stories or story_id in report.updated_stories:
+                continue
+            if clusterer.size(story_id) == 1:
+                report.new_stories.append(story_id)
+            else:
+                report.updated_stories.append(story_id)
+        store.put_state(_CLUSTER_STATE, clusterer.to_dict())
+
+    def _original_of(self, article: Article, sig: np.ndarray, size: int) -> str | None:
+        """The stored report this one copies, if any (the earliest published wins)."""
+        matches = [k for k, _ in self.copy_index.matches(sig, size) if k != article.id]
+        if not matches:
+            return None
+        copies = self.store.copies()
+        originals = {copies.get(k, k) for k in matches} - {article.id}
+        if not originals:
+            return None
+        candidates = self.store.articles(sorted(originals))
+        best = min(candidates, key=lambda c: (c.published is None, c.published or "", c.id))
+        return best.id
+
+    def _story_title(self, story_id: str, article: Article) -> str:
+        try:
+            current = self.store.get_story(story_id)
+        except NotFound:
+            current = None
+        if current is not None and current.title:
+            return current.title
+        return article.title or " ".join(article.text[article.body_start :].split()[:12])
+
+    # -- stories ----------------------------------------------------------------------------
+
+    def analyses(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        """Stored analyses of ``articles``, computing (and storing) missing ones."""
+        out: dict[str, AnalyzedArticle] = {}
+        missing = []
+        for a in articles:
+            got = self.store.get_analysis(a.id, ANALYSIS_VERSION)
+            if got is None:
+                missing.append(a)
+            else:
+                out[a.id] = got
+        if missing:
+            fresh = self.engine.analyzer.analyze(missing)
+            with self.store.atomic():
+                for an in fresh:
+                    self.store.put_analysis(an.article.id, an, ANALYSIS_VERSION)
+                    out[an.article.id] = an
+        return [out[a.id] for a in articles]
+
+    def compare_story(self, story_id: str) -> Comparison:
+        """The comparison and brief of one story's reports.
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        articles = self.store.story_articles(story_id)
+        articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+        return self.engine.compare_analyzed(self.analyses(articles))
+
+    def stories_dict(self, since: str | None = None) -> dict[str, Any]:
+        """``stories --format json``: every stored article in exactly one story."""
+        copies = self.store.copies()
+        out = []
+        for story in self.store.stories(since=since):
+            arts = self.store.articles(story.article_ids)
+            out.append(
+                {
+                    "id": story.id,
+                    "title": story.title,
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "url": a.url,
+                            "path": a.path,
+                            "outlet": a.outlet,
+                            "title": a.title,
+                            "published": a.published,
+                            "copy_of": copies.get(a.id),
+                        }
+                        for a in arts
+                    ],
+                }
+            )
+        return {"stories": out}
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def poll_feeds(self, feeds: Sequence[str]) -> tuple[IngestReport, list[str]]:
+        """Fetch each feed once (conditional GET), ingest new entries, say what changed.
+
+        Returns the ingest report and human lines: new stories, new facts and
+        new conflicts in the stories the new reports joined.
+        """
+        from .ingest.feed import read_feed
+        from .ingest.fetch import Fetcher
+
+        articles: list[Article] = []
+        failures: list[InputFailure] = []
+        with Fetcher(self.engine.options) as fetcher:
+            for url in feeds:
+                key = f"feed:{url}"
+                state = self.store.get_state(key) or {}
+                try:
+                    result = read_feed(
+                        url, fetcher, self.engine.options,
+                        etag=state.get("etag"), last_modified=state.get("last_modified"),
+                    )
+                except NewsweaveError as exc:
+                    failures.append(InputFailure(url, str(exc)))
+                    continue
+                if not result.not_modified:
+                    articles.extend(result.articles)
+                    failures.extend(result.failures)
+                self.store.put_state(
+                    key, {"etag": result.etag, "last_modified": result.last_modified}
+                )
+        report = self.ingest_articles(articles, failures=failures)
+        return report, self.describe_changes(report)
+
+    def describe_changes(self, report: IngestReport) -> list[str]:
+        """Human lines for what an ingest changed in the stories."""
+        lines = []
+        for story_id in report.new_stories:
+            lines.append(f"new story {story_id}: {self.store.get_story(story_id).title}")
+        added = set(report.added)
+        for story_id in report.updated_stories:
+            articles = self.store.story_articles(story_id)
+            old = [a for a in articles if a.id not in added]
+            if not old:
+                continue
+            before = self.engine.compare_analyzed(self.analyses(old))
+            after = self.engine.compare_analyzed(self.analyses(articles))
+            seen = {g.text for g in before.claims if g.status != "single_source"}
+            seen_conflicts = {c.detail for g in before.claims for c in g.conflicts}
+            for g in after.claims:
+                for c in g.conflicts:
+                    if c.detail not in seen_conflicts:
+                        lines.append(f"new conflict in {story_id} ({c.type}): {c.detail}")
+                if g.status == "corroborated" and g.text not in seen:
+                    lines.append(f"newly corroborated in {story_id}: {g.text}")
+            known = {g.text for g in before.claims}
+            fresh = [g for g in after.claims if g.status == "single_source" and g.text not in known
+                     and any(m.article in added for m in g.mentions)]
+            for g in fresh:
+                lines.append(f"new fact in {story_id}: {g.text}")
+        return lines
+
+    def recluster(self) -> dict[str, str]:
+        """Re-group every stored report from scratch (for re-tuning); returns id -> story."""
+        articles = self.store.articles()
+        analyzed = self.analyses(articles)
+        vectors = self.store.get_vectors(_DOC_VECTORS)
+        feats = []
+        for an in analyzed:
+            f = features_of(an, self.engine.embedder, vector=vectors.get(an.article.id))
+            feats.append(f)
+        copies = self.store.copies()
+        originals = [f for f in feats if f.article_id not in copies]
+        assignment = recluster(originals)
+        for copy_id, original in copies.items():
+            assignment[copy_id] = assignment[original]
+        clusterer = OnlineClusterer.from_assignment(originals, assignment)
+        with self.store.atomic():
+            for story_id in sorted(set(assignment.values())):
+                first = next(a for a in articles if assignment[a.id] == story_id)
+                self.store.put_story(story_id, first.title or story_id)
+            for article_id, story_id in assignment.items():
+                self.store.assign_story(article_id, story_id)
+            self.store.put_state(_CLUSTER_STATE, clusterer.to_dict())
+            self.store.delete_empty_stories()
+        self._clusterer = clusterer
+        return assignment
+
+
+def _default_options():  # noqa: ANN202
+    from .config import Options
+
+    return Options()
