@@ -150,3 +150,21 @@ def test_demo_story(engine):
     meeting = one_group_with(r, "for 20 minutes")
     assert not any("45" in m.text for m in meeting.mentions)
     assert sum(g.status == "corroborated" for g in r.claims) >= 5
+
+
+def test_unnamed_speaker_is_not_an_attribution_conflict(engine):
+    import newsweave
+    from newsweave.model import Article
+
+    a = Article(
+        text="KESSINGTON – “The harbour will reopen next week,” the spokesman said on Monday.",
+        outlet="A", published="2025-05-05", body_start=len("KESSINGTON – "),
+    )
+    b = Article(
+        text="KESSINGTON – “The harbour will reopen next week,” Mayor Ilse Varga said on Monday.",
+        outlet="B", published="2025-05-05", body_start=len("KESSINGTON – "),
+    )
+    r = newsweave.compare([a, b], engine=engine)
+    g = one_group_with(r, "The harbour will reopen next week")
+    assert len({m.article for m in g.mentions}) == 2
+    assert conflicts(r, "attribution") == []

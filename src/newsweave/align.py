@@ -519,8 +519,10 @@ def claim_conflicts(a: _Item, b: _Item, texts: dict[str, str]) -> list[Conflict]
             )
             return out
     # 3.
-    spk_a = set(filter(None, ca.speaker_key.split("|")))
-    spk_b = set(filter(None, cb.speaker_key.split("|")))
+    # Only named speakers: "the spokesman" may well be the person the other
+    # report names (MRPC showed many such false attributions).
+    spk_a = {k for k in ca.speaker_key.split("|") if k and not k.startswith("TEXT:")}
+    spk_b = {k for k in cb.speaker_key.split("|") if k and not k.startswith("TEXT:")}
     named = any(k.startswith("PERSON:") for k in spk_a | spk_b)
     if (
         named
