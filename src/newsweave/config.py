@@ -85,13 +85,7 @@ class Options:
                     f"cannot read config file {path}: {exc}. Fix or remove it."
                 ) from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(
-                f"unknown option(s) {', '.join(unknown)}. "
-                f"Known options: {', '.join(sorted(known))}."
-            )
+        _require_known(values)
         opts = cls(**values)
         opts.check()
         return opts
@@ -139,13 +133,7 @@ class Options:
             )
 
     def replace(self, **changes: Any) -> Options:
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise ConfigError(
-                f"unknown option(s) {', '.join(unknown)}. "
-                f"Known options: {', '.join(sorted(known))}."
-            )
+        _require_known(changes)
         opts = dataclasses.replace(self, **changes)
         opts.check()
         return opts
@@ -155,3 +143,12 @@ class Options:
         if self.cache_dir:
             return Path(self.cache_dir)
         return None
+
+
+def _require_known(values: dict[str, Any]) -> None:
+    known = {f.name for f in dataclasses.fields(Options)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown option(s) {', '.join(unknown)}. Known options: {', '.join(sorted(known))}."
+        )
