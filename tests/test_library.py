@@ -129,7 +129,8 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # Every stored report was stored whole: analysed and in a story.
-        assert conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+        unplaced = conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL")
+        assert unplaced.fetchone()[0] == 0
     again = subprocess.run(
         _cli("ingest", "--quiet", *sources, db=db), capture_output=True, text=True, timeout=600
     )

@@ -1,0 +1,320 @@
+"""Story clustering quality: B-cubed and V-measure on ECB+ subtopics and NeuS stories.
+
+- ECB+ (``ecbplus/docs.jsonl``): every document, gold = ``subtopic`` (two real
+  events per topic: the hard case is same topic, different event). ECB+ gives
+  no dates, so ``published`` is None and the time window never applies.
+  The ECB+ (not ECB) half of each topic starts with the page's URL on its own
+  line; the other half never does, so a URL line alone tells the two events
+  of a topic apart. It is moved to ``Article.url`` (metadata, as an ingester
+  would read it; the clusterer does not look at URLs) unless ``--keep-urls``.
+- NeuS (``neus/val.jsonl``): the three outlets' articles (title + lead) of
+  each story, gold = the story.
+
+Methods scored on each:
+
+- ``OnlineClusterer``: reports fed one by one, in fixed shuffled orders
+  (``--seeds``) and in file order;
+- ``recluster``: the batch version (average linkage over the same similarity);
+- baseline: TF-IDF (scikit-learn, sublinear tf, English stop words) +
+  average-linkage agglomerative clustering on cosine distance, with the
+  distance threshold swept on the same data and the best one reported. That
+  threshold is tuned on the test data itself, so the baseline is optimistic.
+  The clusterer's own constants were also calibrated on ECB+ (see
+  ``newsweave/cluster.py``); NeuS was not used for tuning.
+
+``--sweep`` also prints F1 at other thresholds (for re-tuning). ``--cache DIR``
+keeps analyses and sentence embeddings outside the repository between runs.
+
+Usage::
+
+    python bench/clustering.py [--only ecb|neus] [--seeds 1 2 3] [--sweep]
+                               [--cache /tmp/nw-cache] [--json bench/results/clustering.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    REPO,
+    datasets_dir,
+    machine,
+    present,
+    progress,
+    read_jsonl,
+    table,
+    write_json,
+)
+
+from newsweave import cluster  # noqa: E402
+from newsweave.model import AnalyzedArticle, Article  # noqa: E402
+
+DEFAULT_SEEDS = (1, 2, 3)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998), per item averaged."""
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    for item in gold:
+        by_pred[pred[item]].add(item)
+        by_gold[gold[item]].add(item)
+    p = r = 0.0
+    for item in gold:
+        a, b = by_pred[pred[item]], by_gold[gold[item]]
+        both = len(a & b)
+        p += both / len(a)
+        r += both / len(b)
+    p /= len(gold)
+    r /= len(gold)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def scores(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    from sklearn.metrics import v_measure_score
+
+    items = sorted(gold)
+    p, r, f = bcubed(pred, gold)
+    v = v_measure_score([gold[i] for i in items], [pred[i] for i in items])
+    return {"P": p, "R": r, "F1": f, "V": float(v), "clusters": len(set(pred.values()))}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def ecb_articles(path: Path, keep_urls: bool) -> tuple[list[Article], dict[str, str]]:
+    articles, gold = [], {}
+    for d in read_jsonl(path):
+        text, url = d["text"], None
+        if not keep_urls and text.startswith("http"):
+            url, _, text = text.partition("\n")
+        articles.append(Article(text=text, id=d["doc_id"], url=url))
+        gold[d["doc_id"]] = d["subtopic"]
+    return articles, gold
+
+
+def neus_articles(path: Path) -> tuple[list[Article], dict[str, str]]:
+    articles, gold = [], {}
+    for story in read_jsonl(path):
+        for i, a in enumerate(story["articles"]):
+            aid = f"{story['story']}-{i}"
+            articles.append(Article(text=a["text"], title=a.get("title") or None, id=aid))
+            gold[aid] = story["story"]
+    return articles, gold
+
+
+def analyse(engine, articles: list[Article], label: str, cache: Path | None) -> list[Any]:  # noqa: ANN001
+    """Analyses of ``articles``; with ``cache``, read/written as JSONL there."""
+    cached: dict[str, AnalyzedArticle] = {}
+    file = cache / f"{label}.analysis.jsonl" if cache else None
+    if file and file.exists():
+        for line in file.read_text(encoding="utf-8").splitlines():
+            a = AnalyzedArticle.from_dict(json.loads(line))
+            cached[a.article.id] = a
+    todo = [a for a in articles if a.id not in cached or cached[a.id].article != a]
+    t = time.perf_counter()
+    if todo:
+        fresh = engine.analyzer.analyze(todo)
+        for a in fresh:
+            cached[a.article.id] = a
+        if file:
+            with file.open("w", encoding="utf-8") as fh:
+                for a in articles:
+                    fh.write(json.dumps(cached[a.id].to_dict()) + "\n")
+    progress(f"  {label}: analysed {len(todo)} of {len(articles)} "
+             f"in {time.perf_counter() - t:.0f}s")
+    return [cached[a.id] for a in articles]
+
+
+def tfidf_baseline(
+    texts: list[str], ids: list[str], gold: dict[str, str]
+) -> tuple[float, dict[str, float], list[tuple[float, float]]]:
+    """TF-IDF + average-linkage on cosine distance, the cut swept on ``gold`` itself.
+
+    One scipy linkage cut at each threshold: the same clusters as
+    ``sklearn.cluster.AgglomerativeClustering(metric="cosine", linkage="average",
+    distance_threshold=th)``, without refitting per threshold.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
+    tree = linkage(pdist(x, metric="cosine"), method="average")
+    best: tuple[float, dict[str, float]] | None = None
+    curve = []
+    for th in np.round(np.arange(0.50, 0.99, 0.02), 2):
+        labels = fcluster(tree, t=float(th), criterion="distance")
+        s = scores({i: str(lab) for i, lab in zip(ids, labels, strict=True)}, gold)
+        curve.append((float(th), s["F1"]))
+        if best is None or s["F1"] > best[1]["F1"]:
+            best = (float(th), s)
+    assert best is not None
+    return best[0], best[1], curve
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def run_online(
+    feats: Sequence[cluster.DocFeatures], order: Sequence[int], **params: Any
+) -> tuple[dict[str, str], float]:
+    t = time.perf_counter()
+    clusterer = cluster.OnlineClusterer(**params)
+    for i in order:
+        clusterer.add(feats[i])
+    return clusterer.assignments(), time.perf_counter() - t
+
+
+def evaluate(
+    name: str,
+    articles: list[Article],
+    gold: dict[str, str],
+    engine,  # noqa: ANN001
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    progress(f"{name}: {len(articles)} reports, {len(set(gold.values()))} gold stories")
+    analysed = analyse(engine, articles, name, args.cache)
+    t = time.perf_counter()
+    feats = cluster.features_batch(analysed, engine.embedder)
+    feat_s = time.perf_counter() - t
+    progress(f"  {name}: features in {feat_s:.0f}s")
+    ids = [a.id for a in articles]
+    rows: list[list[Any]] = []
+    out: dict[str, Any] = {"reports": len(articles), "gold_stories": len(set(gold.values())),
+                           "features_s": feat_s, "online": {}}
+
+    orders = {"file order": list(range(len(feats)))}
+    for seed in args.seeds:
+        order = list(range(len(feats)))
+        random.Random(seed).shuffle(order)
+        orders[f"shuffled (seed {seed})"] = order
+    f1s = []
+    for label, order in orders.items():
+        pred, secs = run_online(feats, order)
+        s = scores(pred, gold)
+        f1s.append(s["F1"])
+        out["online"][label] = {**s, "seconds": secs}
+        rows.append([f"online, {label}", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
+                     f"{secs:.1f}"])
+    shuffled = [out["online"][k]["F1"] for k in out["online"] if k != "file order"]
+    if shuffled:
+        out["online_shuffled_mean_F1"] = float(np.mean(shuffled))
+
+    t = time.perf_counter()
+    pred = cluster.recluster(feats)
+    secs = time.perf_counter() - t
+    s = scores(pred, gold)
+    out["recluster"] = {**s, "seconds": secs}
+    rows.append(["recluster (batch)", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
+                 f"{secs:.1f}"])
+
+    texts = [(a.title + "\n" if a.title else "") + a.text for a in articles]
+    t = time.perf_counter()
+    th, s, curve = tfidf_baseline(texts, ids, gold)
+    out["baseline"] = {**s, "distance_threshold": th, "curve": curve}
+    rows.append([f"TF-IDF + average link, threshold {th:.2f} tuned here", s["P"], s["R"],
+                 s["F1"], s["V"], s["clusters"], f"{time.perf_counter() - t:.1f}"])
+    if name == "ecb" and not args.keep_urls:
+        raw_articles, _ = ecb_articles(args.data / "ecbplus" / "docs.jsonl", keep_urls=True)
+        th, s, _ = tfidf_baseline([a.text for a in raw_articles], ids, gold)
+        out["baseline_with_urls"] = {**s, "distance_threshold": th}
+        rows.append([f"TF-IDF baseline on the text with URL lines, threshold {th:.2f}",
+                     s["P"], s["R"], s["F1"], s["V"], s["clusters"], ""])
+
+    print(f"\n### {name}: {len(articles)} reports, {len(set(gold.values()))} gold stories\n")
+    print(table(["method", "B3 P", "B3 R", "B3 F1", "V-measure", "stories", "seconds"], rows))
+    print(f"\nfeatures (embedding the leads): {feat_s:.0f}s for {len(articles)} reports "
+          f"({len(articles) / max(feat_s, 1e-9):.0f}/s)")
+
+    if args.sweep:
+        order = orders[next(k for k in orders if k != "file order")] if args.seeds else None
+        sweep_rows = []
+        for th in np.round(np.arange(0.30, 0.61, 0.025), 3):
+            row: list[Any] = [f"{th:.3f}"]
+            if order is not None:
+                pred, _ = run_online(feats, order, threshold=float(th))
+                row.append(scores(pred, gold)["F1"])
+            row.append(scores(cluster.recluster(feats, threshold=float(th)), gold)["F1"])
+            sweep_rows.append(row)
+        heads = ["threshold"] + (["online F1 (first seed)"] if order is not None else [])
+        print()
+        print(table(heads + ["recluster F1"], sweep_rows))
+        out["sweep"] = sweep_rows
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", help="datasets folder (default ../shared/datasets)")
+    ap.add_argument("--only", choices=["ecb", "neus"])
+    ap.add_argument("--seeds", type=int, nargs="*", default=list(DEFAULT_SEEDS),
+                    help="shuffled arrival orders for the online clusterer")
+    ap.add_argument("--keep-urls", action="store_true",
+                    help="leave ECB+ URL lines in the text (they leak the gold subtopic)")
+    ap.add_argument("--sweep", action="store_true", help="also print F1 per threshold")
+    ap.add_argument("--cache", help="folder outside the repository for analyses and embeddings")
+    ap.add_argument("--json", help="write numbers here (under bench/results/)")
+    args = ap.parse_args(argv)
+    args.data = datasets_dir(args.data)
+    if args.cache:
+        args.cache = Path(args.cache).expanduser().resolve()
+        if args.cache.is_relative_to(REPO):
+            ap.error("--cache must be outside the repository")
+        args.cache.mkdir(parents=True, exist_ok=True)
+
+    todo = []
+    if args.only in (None, "ecb"):
+        path = args.data / "ecbplus" / "docs.jsonl"
+        if present(path):
+            todo.append(("ecb", lambda p=path: ecb_articles(p, args.keep_urls)))
+    if args.only in (None, "neus"):
+        path = args.data / "neus" / "val.jsonl"
+        if present(path):
+            todo.append(("neus", lambda p=path: neus_articles(p)))
+    if not todo:
+        return 0
+
+    from newsweave.config import Options
+    from newsweave.engine import Engine
+
+    engine = Engine(Options.build(cache_dir=str(args.cache / "embeddings") if args.cache else ""))
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "params": {
+            "threshold": cluster.THRESHOLD,
+            "recluster_threshold": cluster.RECLUSTER_THRESHOLD,
+            "weights": dict(cluster.WEIGHTS),
+            "lead_sentences": cluster.LEAD_SENTENCES,
+            "max_gap_days": cluster.MAX_GAP_DAYS,
+            "keep_urls": args.keep_urls,
+            "seeds": args.seeds,
+        },
+    }
+    t0 = time.perf_counter()
+    for name, load in todo:
+        articles, gold = load()
+        results[name] = evaluate(name, articles, gold, engine, args)
+    results["total_seconds"] = time.perf_counter() - t0
+    print(f"\ntotal {results['total_seconds']:.0f}s")
+    write_json(args.json, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

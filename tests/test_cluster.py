@@ -1,0 +1,301 @@
+"""Story clustering: same event together, same topic but another event apart.
+
+Every report here is made up for these tests. The earthquakes are two events
+of one topic, worded alike on purpose; the rehab check-ins are two more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import numpy as np
+import pytest
+
+from newsweave.cluster import (
+    MAX_GAP_DAYS,
+    DocFeatures,
+    OnlineClusterer,
+    features_batch,
+    features_of,
+    pair_similarity,
+    recluster,
+)
+from newsweave.errors import ConfigError, StoreError
+from newsweave.model import Article
+
+REPORTS = {
+    # Quake one, northern Chile, early March: two outlets the same day, in
+    # their own words, and a follow-up two days later.
+    "chile-wire": (
+        "2025-03-03",
+        "Quake kills 14 in northern Chile",
+        "ANTOFAGASTA, Chile – A magnitude 6.8 earthquake struck near the port city of "
+        "Antofagasta early on Monday, killing at least 14 people and damaging hundreds of "
+        "homes, Chile's disaster agency Senapred said.\n"
+        "The quake hit at 3:12 a.m. local time at a depth of 35 kilometres, according to the "
+        "US Geological Survey.\n"
+        "President Gabriel Boric said rescue teams had been sent to the worst-hit "
+        "neighbourhoods of Antofagasta and nearby Mejillones.\n",
+    ),
+    "chile-daily": (
+        "2025-03-03",
+        "Fourteen dead as strong tremor shakes Antofagasta",
+        "At least fourteen people lost their lives when a powerful tremor of magnitude 6.8 "
+        "rocked Antofagasta in Chile's far north before dawn on Monday.\n"
+        "Senapred, the national emergency service, said several hundred houses had been left "
+        "damaged, many of them in the hillside districts above the port.\n"
+        "Boric cancelled a trip to Santiago and flew to the region, where soldiers were "
+        "helping firefighters search collapsed buildings in Mejillones.\n",
+    ),
+    "chile-followup": (
+        "2025-03-05",
+        "Antofagasta quake toll rises to 21",
+        "Rescuers in Antofagasta pulled more bodies from collapsed buildings on Wednesday, "
+        "raising the death toll from Monday's magnitude 6.8 earthquake in northern Chile to 21, "
+        "Senapred said.\n"
+        "President Boric declared a state of catastrophe for the Antofagasta region and promised "
+        "emergency housing for families in Mejillones whose homes were destroyed.\n",
+    ),
+    # Quake two, eastern Turkey, a month later, written to read like the first.
+    "turkey-wire": (
+        "2025-04-08",
+        "Quake kills 9 in eastern Turkey",
+        "MALATYA, Turkey – A magnitude 6.1 earthquake struck near the city of Malatya early on "
+        "Tuesday, killing at least 9 people and damaging dozens of buildings, Turkey's disaster "
+        "agency AFAD said.\n"
+        "The quake hit at 4:05 a.m. local time at a depth of 10 kilometres, according to the "
+        "European-Mediterranean Seismological Centre.\n"
+        "President Recep Tayyip Erdogan said rescue teams had been sent to Malatya and the "
+        "neighbouring province of Elazig.\n",
+    ),
+    "turkey-daily": (
+        "2025-04-08",
+        "Nine killed as earthquake rattles Malatya",
+        "Nine people died when a 6.1-magnitude earthquake shook Malatya province in eastern "
+        "Turkey before dawn on Tuesday, AFAD said.\n"
+        "Erdogan spoke to the governor of Malatya by phone and ordered tents and blankets sent "
+        "to villages near Elazig where families spent the night outdoors.\n",
+    ),
+}
+
+# Two rehab check-ins, no dates: only who and where tell them apart.
+REHAB = {
+    "rehab-a1": (
+        "Singer Mara Quill checks into rehab",
+        "Pop singer Mara Quill has checked into the Sunstone Recovery Center in Malibu, her "
+        "publicist Dana Reyes told People magazine on Tuesday.\n"
+        "Quill, 29, cancelled the last four dates of her European tour last month.\n",
+    ),
+    "rehab-a2": (
+        "Mara Quill enters Malibu treatment centre",
+        "Mara Quill is receiving treatment at Sunstone Recovery Center in Malibu, according to "
+        "her representative Dana Reyes.\n"
+        "The 29-year-old singer pulled out of her tour dates in Europe in October.\n",
+    ),
+    "rehab-b1": (
+        "Actor Jonah Brickell checks into rehab",
+        "Actor Jonah Brickell has checked into the Pine Hollow clinic in Arizona to begin a "
+        "60-day court-ordered stay, his lawyer Gil Tanaka told TMZ on Friday.\n"
+        "Brickell, 41, was arrested in Phoenix in June on a drunk-driving charge.\n",
+    ),
+    "rehab-b2": (
+        "Jonah Brickell starts court-ordered rehab in Arizona",
+        "Jonah Brickell began a 60-day stay at Pine Hollow, an Arizona treatment clinic, his "
+        "attorney Gil Tanaka said, as ordered by a Phoenix judge after his June arrest.\n",
+    ),
+}
+
+
+def _articles(dated: bool = True) -> list[Article]:
+    out = []
+    for aid, (day, title, text) in REPORTS.items():
+        out.append(Article(text=text, id=aid, title=title, published=day if dated else None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def quake_features(engine):
+    analysed = engine.analyzer.analyze(_articles())
+    return {f.article_id: f for f in features_batch(analysed, engine.embedder)}
+
+
+@pytest.fixture(scope="module")
+def rehab_features(engine):
+    arts = [Article(text=text, id=aid, title=title) for aid, (title, text) in REHAB.items()]
+    analysed = engine.analyzer.analyze(arts)
+    return {f.article_id: f for f in features_batch(analysed, engine.embedder)}
+
+
+def undated(f: DocFeatures) -> DocFeatures:
+    return DocFeatures.from_dict({**f.to_dict(), "published": None})
+
+
+def groups(assignment: dict[str, str]) -> set[frozenset[str]]:
+    by: dict[str, set[str]] = {}
+    for aid, sid in assignment.items():
+        by.setdefault(sid, set()).add(aid)
+    return {frozenset(v) for v in by.values()}
+
+
+CHILE = frozenset({"chile-wire", "chile-daily", "chile-followup"})
+TURKEY = frozenset({"turkey-wire", "turkey-daily"})
+
+
+# --------------------------------------------------------------------------- features
+
+
+def test_features_of_a_report(quake_features, engine):
+    f = quake_features["chile-wire"]
+    assert f.published == dt.date(2025, 3, 3)
+    assert abs(float(np.linalg.norm(f.vector)) - 1.0) < 1e-5
+    assert any("antofagasta" in k for k in f.entities)
+    assert any("boric" in k for k in f.entities)
+    assert "2025-03" not in f.dates or f.dates  # dates only when written in full
+    assert any(k.startswith("count:14") for k in f.numbers)
+    # One report alone gives the same features as in a batch.
+    analysed = engine.analyzer.analyze(_articles()[:1])
+    alone = features_of(analysed[0], engine.embedder)
+    assert alone.entities == f.entities and alone.terms == f.terms
+    assert np.allclose(alone.vector, f.vector, atol=1e-6)
+    # A known vector is used as given.
+    given = features_of(analysed[0], engine.embedder, vector=f.vector)
+    assert np.array_equal(given.vector, f.vector)
+
+
+def test_features_round_trip(quake_features):
+    f = quake_features["turkey-wire"]
+    back = DocFeatures.from_dict(json.loads(json.dumps(f.to_dict())))
+    assert back.to_dict() == f.to_dict()
+
+
+# --------------------------------------------------------------------------- online
+
+
+def test_same_event_shares_a_story_and_another_event_does_not(quake_features):
+    clusterer = OnlineClusterer()
+    for aid in REPORTS:
+        clusterer.add(quake_features[aid])
+    assert groups(clusterer.assignments()) == {CHILE, TURKEY}
+
+
+def test_two_earthquakes_stay_apart_without_dates(quake_features):
+    """Same topic, same wording: places, names and numbers must separate them."""
+    feats = [undated(quake_features[aid]) for aid in REPORTS]
+    for order in (feats, feats[::-1]):
+        clusterer = OnlineClusterer()
+        clusterer.add_many(order)
+        assert groups(clusterer.assignments()) == {CHILE, TURKEY}
+
+
+def test_two_rehab_check_ins_are_two_stories(rehab_features):
+    clusterer = OnlineClusterer()
+    clusterer.add_many(rehab_features.values())
+    assert groups(clusterer.assignments()) == {
+        frozenset({"rehab-a1", "rehab-a2"}),
+        frozenset({"rehab-b1", "rehab-b2"}),
+    }
+
+
+def test_story_ids_are_stable_as_reports_arrive(quake_features):
+    clusterer = OnlineClusterer()
+    first = clusterer.add(quake_features["chile-wire"])
+    assert first == "schile-wire"
+    seen = {"chile-wire": first}
+    for aid in ["turkey-wire", "chile-daily", "turkey-daily", "chile-followup"]:
+        seen[aid] = clusterer.add(quake_features[aid])
+        # Earlier reports never move and no story is renamed.
+        assert {k: clusterer.story_of(k) for k in seen} == seen
+    assert seen["turkey-daily"] == "sturkey-wire"
+    assert clusterer.size("schile-wire") == 3 and clusterer.size("nope") == 0
+    # Adding a report again changes nothing.
+    assert clusterer.add(quake_features["chile-daily"]) == "schile-wire"
+    assert clusterer.size("schile-wire") == 3
+
+
+def test_state_round_trip_continues_the_same(quake_features):
+    order = ["chile-wire", "turkey-wire", "chile-daily", "turkey-daily", "chile-followup"]
+    straight = OnlineClusterer()
+    for aid in order[:2]:
+        straight.add(quake_features[aid])
+    state = json.loads(json.dumps(straight.to_dict()))
+    resumed = OnlineClusterer.from_dict(state)
+    assert resumed.to_dict() == straight.to_dict()
+    for aid in order[2:]:
+        assert resumed.add(quake_features[aid]) == straight.add(quake_features[aid])
+    assert resumed.assignments() == straight.assignments()
+    assert json.dumps(resumed.to_dict()) == json.dumps(straight.to_dict())
+
+
+def test_a_forced_story_and_an_assignment(quake_features):
+    clusterer = OnlineClusterer()
+    sid = clusterer.add(quake_features["chile-wire"])
+    # A reprint goes where its original is, whatever it says.
+    assert clusterer.add(quake_features["turkey-wire"], story_id=sid) == sid
+    built = OnlineClusterer.from_assignment(
+        [quake_features[a] for a in REPORTS], {a: "s-" + a.split("-")[0] for a in REPORTS}
+    )
+    assert groups(built.assignments()) == {CHILE, TURKEY}
+    assert built.size("s-chile") == 3
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def test_recluster_groups_events_and_ignores_order(quake_features, rehab_features):
+    feats = list(quake_features.values()) + list(rehab_features.values())
+    expected = recluster(feats)
+    assert groups(expected) == {
+        CHILE,
+        TURKEY,
+        frozenset({"rehab-a1", "rehab-a2"}),
+        frozenset({"rehab-b1", "rehab-b2"}),
+    }
+    for seed in range(3):
+        shuffled = feats[:]
+        random.Random(seed).shuffle(shuffled)
+        assert recluster(shuffled) == expected
+    # Ids follow the earliest report of each story.
+    assert expected["chile-followup"] == "schile-daily"  # same day as the wire: by id
+
+
+# --------------------------------------------------------------------------- rules (no models)
+
+
+def _feat(aid: str, vec: list[float], day: str | None = None, **parts) -> DocFeatures:  # noqa: ANN003
+    v = np.asarray(vec, dtype=np.float32)
+    return DocFeatures(
+        article_id=aid,
+        vector=v / np.linalg.norm(v),
+        published=dt.date.fromisoformat(day) if day else None,
+        **parts,
+    )
+
+
+def test_time_window_splits_identical_reports():
+    a = _feat("a", [1, 0, 0], "2025-01-01", entities={"PLACE:x": 1.0})
+    b = _feat("b", [1, 0, 0], "2025-01-03", entities={"PLACE:x": 1.0})
+    late = (dt.date(2025, 1, 3) + dt.timedelta(days=MAX_GAP_DAYS + 1)).isoformat()
+    c = _feat("c", [1, 0, 0], late, entities={"PLACE:x": 1.0})
+    undated_d = _feat("d", [1, 0, 0], None, entities={"PLACE:x": 1.0})
+    clusterer = OnlineClusterer()
+    assert clusterer.add_many([a, b, c, undated_d]) == ["sa", "sa", "sc", "sa"]
+    assert recluster([a, b, c]) == {"a": "sa", "b": "sa", "c": "sc"}
+
+
+def test_dates_and_numbers_count_only_when_both_have_them():
+    a = _feat("a", [1, 0], entities={"E:1": 1.0}, terms={"t": 1.0}, numbers={"count:14": 1.0})
+    b = _feat("b", [1, 0], entities={"E:1": 1.0}, terms={"t": 1.0})
+    assert pair_similarity(a, b) == pytest.approx(1.0)
+    c = _feat("c", [1, 0], entities={"E:1": 1.0}, terms={"t": 1.0}, numbers={"count:9": 1.0})
+    assert pair_similarity(a, c) < 1.0
+
+
+def test_bad_settings_and_state_are_refused():
+    with pytest.raises(ConfigError, match="unknown similarity part"):
+        OnlineClusterer(weights={"colour": 1.0})
+    with pytest.raises(ConfigError):
+        OnlineClusterer(shortlist=0)
+    with pytest.raises(StoreError, match="recluster"):
+        OnlineClusterer.from_dict({"version": 999, "stories": []})
