@@ -228,6 +228,33 @@ def test_state_round_trip_continues_the_same(quake_features):
     assert json.dumps(resumed.to_dict()) == json.dumps(straight.to_dict())
 
 
+def test_changes_applied_in_steps_add_up_to_the_whole_state(quake_features):
+    order = ["chile-wire", "turkey-wire", "chile-daily", "turkey-daily", "chile-followup"]
+    clusterer = OnlineClusterer()
+    # What a store keeps: the header, one row per story, df counts.
+    header: dict = {}
+    rows: dict[str, dict] = {}
+    df: dict[str, int] = {}
+    touched = []
+    for step in (order[:2], order[2:4], order[4:]):
+        for aid in step:
+            clusterer.add(quake_features[aid])
+        header, stories, increments = json.loads(json.dumps(clusterer.take_changes()))
+        touched.append(sorted(s["id"] for s in stories))
+        rows.update({s["id"]: s for s in stories})
+        for key, n in increments.items():
+            df[key] = df.get(key, 0) + n
+    # Only the stories a step touched are handed over.
+    assert touched == [["schile-wire", "sturkey-wire"]] * 2 + [["schile-wire"]]
+    assert clusterer.take_changes()[1:] == ([], {})
+    whole = clusterer.to_dict()
+    assert header == {k: v for k, v in whole.items() if k not in ("stories", "df")}
+    assert list(rows.values()) == whole["stories"]
+    assert df == whole["df"]
+    resumed = OnlineClusterer.from_parts(header, list(rows.values()), df)
+    assert json.dumps(resumed.to_dict()) == json.dumps(whole)
+
+
 def test_a_forced_story_and_an_assignment(quake_features):
     clusterer = OnlineClusterer()
     sid = clusterer.add(quake_features["chile-wire"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newsweave.errors import StoreError
 from newsweave.library import Library
 from newsweave.render.json import validate
 from newsweave.store import Store
@@ -94,6 +95,39 @@ def test_recluster_keeps_every_article_in_one_story(library):
     data = library.stories_dict()
     ids = [a["id"] for s in data["stories"] for a in s["articles"]]
     assert len(ids) == len(set(ids)) == library.store.count_articles()
+
+
+def test_a_new_process_resumes_the_stories_from_the_store(library, engine):
+    folder = STORIES / "number-conflict"
+    first, *rest = sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+    library.ingest([first])
+    [story] = library.store.stories()
+    # The clusterer's state lives in the store: the story's row, the counts.
+    assert library.store.story_states()[0]["members"] == story.article_ids
+    assert library.store.cluster_df()
+    # Another Library on the same file (as the next command would open it)
+    # places the other reports of the story into the same story.
+    again = Library(Store(library.store.path), engine)
+    try:
+        report = again.ingest(rest)
+        assert report.new_stories == [] and report.updated_stories == [story.id]
+        assert [s.id for s in again.store.stories()] == [story.id]
+        assert again.clusterer.to_dict() == Library(again.store, engine).clusterer.to_dict()
+    finally:
+        again.store.close()
+
+
+def test_state_of_an_older_version_asks_for_recluster(library):
+    library.ingest([STORIES / "copy"])
+    # A store written by that version: the whole state in one document.
+    library.store.delete_state("story_clusterer")
+    library.store.put_state("clusterer", {"stories": []})
+    fresh = Library(library.store, library.engine)
+    with pytest.raises(StoreError, match="newsweave recluster"):
+        fresh.ingest([STORIES / "role-conflict"])
+    fresh.recluster()
+    assert library.store.get_state("clusterer") is None
+    assert fresh.ingest([STORIES / "role-conflict"]).added
 
 
 def _cli(*args: str, db: Path) -> list[str]:

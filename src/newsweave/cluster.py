@@ -351,17 +351,20 @@ def _combine(parts: Mapping[str, float | None], weights: Mapping[str, float]) ->
 class _Idf:
     """Inverse document frequency over a set of reports (grows with ``add``)."""
 
-    __slots__ = ("df", "docs")
+    __slots__ = ("df", "docs", "added")
 
     def __init__(self, df: dict[str, int] | None = None, docs: int = 0) -> None:
         self.df: dict[str, int] = df if df is not None else {}
         self.docs = docs
+        #: Increments since the last ``OnlineClusterer.take_changes``.
+        self.added: dict[str, int] = {}
 
     def add(self, features: DocFeatures) -> None:
         self.docs += 1
         for name in IDF_PARTS:
             for k in getattr(features, name):
                 self.df[k] = self.df.get(k, 0) + 1
+                self.added[k] = self.added.get(k, 0) + 1
 
     def __call__(self, key: str) -> float:
         return math.log((1 + self.docs) / (1 + self.df.get(key, 0))) + 1.0
@@ -536,6 +539,7 @@ class OnlineClusterer:
         self._idf = _Idf()
         self._story_of: dict[str, str] = {}
         self._index: dict[str, int] = {}
+        self._dirty: set[int] = set()
         # Row i: story i's vector_sum / |vector_sum|, and its first and last
         # dates as ordinals (NaN: no dated report); grown in chunks.
         self._matrix = np.zeros((0, 0))
@@ -587,6 +591,7 @@ class OnlineClusterer:
             target = self._new_story(story_id or "s" + features.article_id, len(features.vector))
         story = self._stories[target]
         story.add(features)
+        self._dirty.add(target)
         self._update_row(target)
         self._story_of[features.article_id] = story.id
         return story.id
@@ -667,18 +672,39 @@ class OnlineClusterer:
 
     # -- state
 
+    def params(self) -> dict[str, Any]:
+        """The settings, as ``OnlineClusterer(**params)`` takes them."""
+        return {
+            "threshold": self.threshold,
+            "max_gap_days": self.max_gap_days,
+            "weights": dict(self.weights),
+            "shortlist": self.shortlist,
+        }
+
+    def header(self) -> dict[str, Any]:
+        """The small part of the state: version, settings and the report count."""
+        return {"version": STATE_VERSION, "params": self.params(), "docs": self._idf.docs}
+
+    def take_changes(self) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
+        """What changed since the last call: ``(header, stories, df increments)``.
+
+        ``stories`` are the ``StoryState.to_dict()`` of the stories that
+        gained reports; the increments are to add to the stored document
+        frequencies. A store that applies each call's changes holds, at any
+        time, what ``to_dict`` would give: so an ingest writes what a batch
+        touched, not the whole state.
+        """
+        stories = [self._stories[i].to_dict() for i in sorted(self._dirty)]
+        increments = self._idf.added
+        self._dirty = set()
+        self._idf.added = {}
+        return self.header(), stories, increments
+
     def to_dict(self) -> dict[str, Any]:
         """The whole state as JSON-ready data (see ``from_dict``)."""
         return {
-            "version": STATE_VERSION,
-            "params": {
-                "threshold": self.threshold,
-                "max_gap_days": self.max_gap_days,
-                "weights": dict(self.weights),
-                "shortlist": self.shortlist,
-            },
+            **self.header(),
             "stories": [s.to_dict() for s in self._stories],
-            "docs": self._idf.docs,
             "df": dict(self._idf.df),
         }
 
@@ -689,16 +715,31 @@ class OnlineClusterer:
         Raises:
             StoreError: the state was written by an incompatible version.
         """
-        version = data.get("version")
+        return cls.from_parts(data, data.get("stories", []), data.get("df", {}), **overrides)
+
+    @classmethod
+    def from_parts(
+        cls,
+        header: Mapping[str, Any],
+        stories: Iterable[Mapping[str, Any]],
+        df: Mapping[str, int],
+        **overrides: Any,
+    ) -> OnlineClusterer:
+        """Resume from a ``header()``, the stories' dicts and the document frequencies.
+
+        Raises:
+            StoreError: the state was written by an incompatible version.
+        """
+        version = header.get("version")
         if version != STATE_VERSION:
             raise StoreError(
                 f"story clustering state has version {version!r}, this newsweave reads "
-                f"version {STATE_VERSION}; rebuild the stories with cluster.recluster()."
+                f"version {STATE_VERSION}; rebuild the stories with `newsweave recluster`."
             )
-        params = {**data.get("params", {}), **overrides}
+        params = {**header.get("params", {}), **overrides}
         clusterer = cls(**params)
-        clusterer._idf = _Idf(dict(data.get("df", {})), int(data.get("docs", 0)))
-        for i, raw in enumerate(data.get("stories", [])):
+        clusterer._idf = _Idf(dict(df), int(header.get("docs", 0)))
+        for i, raw in enumerate(stories):
             story = StoryState.from_dict(raw)
             clusterer._stories.append(story)
             clusterer._index[story.id] = i

@@ -8,7 +8,9 @@
 3. analyse the new ones (outside any transaction: it is the slow part);
 4. in one transaction: store them with their analysis, document vectors and
    MinHash signatures, mark copies of stored reports, place each report in a
-   story, and save the clusterer's state.
+   story, and save what the batch changed in the clusterer's state (the
+   stories it touched and the document-frequency increments, not the whole
+   state: the cost of a batch does not grow with the store).
 
 A batch is all or nothing, so a killed ingest leaves the store consistent and
 running it again completes it. The stages stay pure: this module is the one
@@ -27,7 +29,7 @@ import numpy as np
 from .cluster import DocFeatures, OnlineClusterer, features_of, recluster
 from .dedup import CopyIndex, minhash_signature
 from .engine import Engine
-from .errors import NewsweaveError, NotFound
+from .errors import NewsweaveError, NotFound, StoreError
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison, InputFailure
 from .store import Store
@@ -39,7 +41,11 @@ log = logging.getLogger(__name__)
 ANALYSIS_VERSION = "1"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
-_CLUSTER_STATE = "clusterer"
+#: State key of the clusterer's header (settings, report count); the stories'
+#: states live in their rows and the document frequencies in their own table.
+_CLUSTER_STATE = "story_clusterer"
+#: Where an early version kept the whole clusterer state in one document.
+_LEGACY_CLUSTER_STATE = "clusterer"
 _DOC_VECTORS = "doc"
 _MINHASH = "minhash"
 
@@ -92,8 +98,18 @@ class Library:
     @property
     def clusterer(self) -> OnlineClusterer:
         if self._clusterer is None:
-            state = self.store.get_state(_CLUSTER_STATE)
-            self._clusterer = OnlineClusterer.from_dict(state) if state else OnlineClusterer()
+            header = self.store.get_state(_CLUSTER_STATE)
+            if header:
+                self._clusterer = OnlineClusterer.from_parts(
+                    header, self.store.story_states(), self.store.cluster_df()
+                )
+            elif self.store.get_state(_LEGACY_CLUSTER_STATE):
+                raise StoreError(
+                    f"the stories in {self.store.path} were grouped by an older newsweave; "
+                    "run `newsweave recluster` once to rebuild them, then ingest again"
+                )
+            else:
+                self._clusterer = OnlineClusterer()
         return self._clusterer
 
     def _forget_state(self) -> None:
@@ -187,7 +203,6 @@ class Library:
             {a.id: np.append(sig, np.uint32(size)) for a, (sig, size) in zip(batch, signatures,
                                                                               strict=True)},
         )
-        stories = {}
         for a, an, feat, (sig, size) in zip(batch, analyzed, features, signatures, strict=True):
             store.put_analysis(a.id, an, ANALYSIS_VERSION)
             original = self._original_of(a, sig, size)
@@ -199,10 +214,7 @@ class Library:
             else:
                 story_id = None
             story_id = clusterer.add(feat, story_id=story_id)
-            if story_id not in stories:
-                stories[story_id] = a
-            store_story = self._story_title(story_id, a)
-            store.put_story(story_id, store_story)
+            store.put_story(story_id, self._story_title(story_id, a))
             store.assign_story(a.id, story_id)
             if story_id in report.new_stories or story_id in report.updated_stories:
                 continue
@@ -210,7 +222,13 @@ class Library:
                 report.new_stories.append(story_id)
             else:
                 report.updated_stories.append(story_id)
-        store.put_state(_CLUSTER_STATE, clusterer.to_dict())
+        self._save_changes(clusterer)
+
+    def _save_changes(self, clusterer: OnlineClusterer) -> None:
+        header, stories, increments = clusterer.take_changes()
+        self.store.put_story_states({s["id"]: s for s in stories})
+        self.store.add_cluster_df(increments)
+        self.store.put_state(_CLUSTER_STATE, header)
 
     def _original_of(self, article: Article, sig: np.ndarray, size: int) -> str | None:
         """The stored report this one copies, if any (the earliest published wins)."""
@@ -373,7 +391,9 @@ class Library:
                 self.store.put_story(story_id, first.title or story_id)
             for article_id, story_id in assignment.items():
                 self.store.assign_story(article_id, story_id)
-            self.store.put_state(_CLUSTER_STATE, clusterer.to_dict())
+            self.store.clear_cluster_state()
+            self._save_changes(clusterer)
+            self.store.delete_state(_LEGACY_CLUSTER_STATE)
             self.store.delete_empty_stories()
         self._clusterer = clusterer
         return assignment

@@ -71,11 +71,11 @@ def test_a_failing_migration_rolls_back_and_is_named(tmp_path):
     path = tmp_path / "news.db"
     registry = MIGRATIONS.copy()
 
-    @registry.register("0002_fine")
+    @registry.register("0090_fine")
     def _fine(conn):
         conn.execute("CREATE TABLE fine (x INTEGER)")
 
-    @registry.register("0003_boom")
+    @registry.register("0091_boom")
     def _boom(conn):
         run_script(conn, "CREATE TABLE boom (x INTEGER);\nINSERT INTO boom VALUES (1);")
         conn.execute("UPDATE articles SET title = 'changed'")
@@ -83,7 +83,7 @@ def test_a_failing_migration_rolls_back_and_is_named(tmp_path):
 
     with Store(path) as store:
         store.put_articles([_article(1)])
-    with pytest.raises(StoreError, match=r"0003_boom.*rolled back.*something broke"):
+    with pytest.raises(StoreError, match=r"0091_boom.*rolled back.*something broke"):
         Store(path, migrations=registry)
     conn = sqlite3.connect(path)
     try:
@@ -93,7 +93,7 @@ def test_a_failing_migration_rolls_back_and_is_named(tmp_path):
     finally:
         conn.close()
     assert "fine" in tables and "boom" not in tables
-    assert applied == ["0001_initial", "0002_fine"]
+    assert applied == [*MIGRATIONS.names(), "0090_fine"]
     assert titles == ["Council delays repairs (1)"]
 
 
@@ -281,6 +281,16 @@ def test_vectors_round_trip(store):
         store.put_vector("0000000000000000", "embedding", emb)
 
 
+def test_cluster_document_frequencies_add_up(store):
+    assert store.cluster_df() == {}
+    store.add_cluster_df({"quake": 2, "chile": 1})
+    store.add_cluster_df({"quake": 1, "turkey": 1})
+    assert store.cluster_df() == {"quake": 3, "chile": 1, "turkey": 1}
+    store.put_story("s1", "t", {"id": "s1"})
+    store.clear_cluster_state()
+    assert store.cluster_df() == {} and store.story_states() == []
+
+
 def test_state_round_trip(store):
     assert store.get_state("clusterer") is None
     store.put_state("clusterer", {"next": 3, "centroids": {"s1": [0.5, 0.25]}, "name": "é"})
@@ -328,6 +338,13 @@ def test_stories(store):
     assert s1.state is None
     assert store.get_story("s1").state == {"centroid": [0.1, 0.2]}
     assert [a.id for a in store.story_articles("s2")] == [keys[3]]
+    # A title update keeps the clusterer's state; states are replaced by id.
+    store.put_story("s1", "Bridge repairs, day two")
+    assert store.get_story("s1").state == {"centroid": [0.1, 0.2]}
+    store.put_story_states({"s2": {"id": "s2"}, "s1": {"id": "s1"}})
+    assert store.story_states() == [{"id": "s1"}, {"id": "s2"}]
+    with pytest.raises(NotFound, match="no story 's9'"):
+        store.put_story_states({"s9": {"id": "s9"}})
 
     # Moving an article updates both stories, and it stays in exactly one.
     store.assign_story(keys[0], "s2")

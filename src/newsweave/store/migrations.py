@@ -287,3 +287,19 @@ END;
 @migration("0001_initial")
 def _initial(conn: sqlite3.Connection) -> None:
     run_script(conn, _INITIAL)
+
+
+_CLUSTER_DF = """
+-- How many stored reports carry each entity, term or amount key: the document
+-- frequencies behind the story clusterer's idf weights. Kept as a table so an
+-- ingest adds its increments instead of rewriting them all.
+CREATE TABLE cluster_df (
+    key TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+@migration("0002_cluster_df")
+def _cluster_df(conn: sqlite3.Connection) -> None:
+    run_script(conn, _CLUSTER_DF)

@@ -668,16 +668,60 @@ class Store:
     def put_story(
         self, story_id: str, title: str | None, state: dict[str, Any] | None = None
     ) -> None:
-        """Create or update a story (its title and the clusterer's state for it)."""
-        payload = _dump_json(state or {}, f"the state of story {story_id!r}")
+        """Create or update a story: its title and (unless ``None``) the clusterer's state."""
+        payload = None if state is None else _dump_json(state, f"the state of story {story_id!r}")
         with self._errors("store a story"), self.atomic():
             now = self._now()
             self._writer.execute(
                 "INSERT INTO stories (id, title, state, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "title = excluded.title, state = excluded.state, updated_at = excluded.updated_at",
-                (story_id, title, payload, now, now),
+                "VALUES (?, ?, coalesce(?, '{}'), ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, state = coalesce(?, stories.state), "
+                "updated_at = excluded.updated_at",
+                (story_id, title, payload, now, now, payload),
             )
+
+    def put_story_states(self, states: Mapping[str, dict[str, Any]]) -> None:
+        """Replace the clusterer's state of stored stories, by story id.
+
+        Raises:
+            NotFound: a story is not stored.
+        """
+        rows = [(_dump_json(v, f"the state of story {k!r}"), k) for k, v in states.items()]
+        with self._errors("store story states"), self.atomic():
+            for payload, story_id in rows:
+                cur = self._writer.execute(
+                    "UPDATE stories SET state = ? WHERE id = ?", (payload, story_id)
+                )
+                if not cur.rowcount:
+                    raise self._story_not_found(story_id)
+
+    def story_states(self) -> list[dict[str, Any]]:
+        """The clusterer's state of every story that has one, in order of creation."""
+        with self._errors("read story states"), self._reading() as conn:
+            rows = conn.execute(
+                "SELECT state FROM stories WHERE state != '{}' ORDER BY rowid"
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def add_cluster_df(self, increments: Mapping[str, int]) -> None:
+        """Add ``increments`` to the stored document frequencies of keys."""
+        with self._errors("store document frequencies"), self.atomic():
+            self._writer.executemany(
+                "INSERT INTO cluster_df (key, df) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET df = df + excluded.df",
+                list(increments.items()),
+            )
+
+    def cluster_df(self) -> dict[str, int]:
+        """Document frequencies of the keys the story clusterer weighs."""
+        with self._errors("read document frequencies"), self._reading() as conn:
+            return dict(conn.execute("SELECT key, df FROM cluster_df"))
+
+    def clear_cluster_state(self) -> None:
+        """Forget the clusterer's state (before re-clustering writes a new one)."""
+        with self._errors("clear the clustering state"), self.atomic():
+            self._writer.execute("UPDATE stories SET state = '{}'")
+            self._writer.execute("DELETE FROM cluster_df")
 
     def assign_story(self, article_id: str, story_id: str) -> None:
         """Put an article in a story (moving it out of the one it was in, if any).
@@ -823,6 +867,11 @@ class Store:
                 "updated_at = excluded.updated_at",
                 (key, payload, self._now()),
             )
+
+    def delete_state(self, key: str) -> None:
+        """Remove the document stored under ``key`` (nothing happens if there is none)."""
+        with self._errors("delete state"), self.atomic():
+            self._writer.execute("DELETE FROM state WHERE key = ?", (key,))
 
     # --- failures ---------------------------------------------------------------------------
 
