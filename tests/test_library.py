@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.errors import StoreError
+from newsweave.errors import ConfigError, StoreError
 from newsweave.library import Library
 from newsweave.render.json import validate
 from newsweave.store import Store
@@ -115,6 +115,25 @@ def test_a_new_process_resumes_the_stories_from_the_store(library, engine):
         assert again.clusterer.to_dict() == Library(again.store, engine).clusterer.to_dict()
     finally:
         again.store.close()
+
+
+def test_reports_analysed_elsewhere_land_as_if_ingested(library, engine, tmp_path):
+    from newsweave.ingest import read_inputs
+
+    sources = [STORIES / name for name in FOLDERS]
+    library.ingest(sources)
+    articles, failures = read_inputs(sources, engine.options)
+    assert failures == []
+    other = Library(Store(tmp_path / "other.db"), engine, batch_size=3)
+    try:
+        report = other.ingest_analyzed(engine.analyzer.analyze(articles))
+        assert sorted(report.added) == sorted(a.id for a in library.store.articles())
+        assert other.stories_dict() == library.stories_dict()
+        assert other.ingest_analyzed(engine.analyzer.analyze(articles[:2])).added == []
+        with pytest.raises(ConfigError, match="1 features given for 2 reports"):
+            other.ingest_analyzed(engine.analyzer.analyze(articles[:2]), features=[None])
+    finally:
+        other.store.close()
 
 
 def test_state_of_an_older_version_asks_for_recluster(library):

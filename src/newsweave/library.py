@@ -26,15 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from .cluster import DocFeatures, OnlineClusterer, features_of, recluster
+from .cluster import DocFeatures, OnlineClusterer, features_batch, features_of, recluster
 from .dedup import CopyIndex, minhash_signature
 from .engine import Engine
-from .errors import NewsweaveError, NotFound, StoreError
+from .errors import ConfigError, NewsweaveError, NotFound, StoreError
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison, InputFailure
 from .store import Store
 
 log = logging.getLogger(__name__)
+
+#: A report on its way in: the article, its analysis and its features when known.
+_Item = tuple[Article, AnalyzedArticle | None, DocFeatures | None]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
@@ -143,21 +146,56 @@ class Library:
         failures: Sequence[InputFailure] = (),
         progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
+        """Analyse, store and place ``articles`` (already read) into stories."""
+        return self._ingest([(a, None, None) for a in articles], failures, progress)
+
+    def ingest_analyzed(
+        self,
+        analyzed: Sequence[AnalyzedArticle],
+        *,
+        features: Sequence[DocFeatures] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Store and place reports analysed elsewhere (``Analyzer.analyze`` output).
+
+        Analysis is most of an ingest's cost: this runs everything else (ids,
+        copies, stories, the store), for analyses made on another machine or
+        kept from an earlier run. Their ``ANALYSIS_VERSION`` must be this one.
+
+        Args:
+            features: each report's ``DocFeatures`` if already computed (its
+                ``article_id`` is replaced by the stored id); none: computed
+                here with the engine's embedder.
+        """
+        given = list(features) if features is not None else [None] * len(analyzed)
+        if len(given) != len(analyzed):
+            raise ConfigError(f"{len(given)} features given for {len(analyzed)} reports")
+        items = [(an.article, an, f) for an, f in zip(analyzed, given, strict=True)]
+        return self._ingest(items, (), progress)
+
+    def _ingest(
+        self,
+        items: Sequence[_Item],
+        failures: Sequence[InputFailure],
+        progress: Callable[[int, int], None] | None,
+    ) -> IngestReport:
         from .store import article_key
 
         report = IngestReport(failures=list(failures))
         for f in failures:
             self.store.record_failure(f.source, f.reason)
-        unique: dict[str, Article] = {}
-        for a in articles:
+        unique: dict[str, _Item] = {}
+        for a, an, feat in items:
             a.id = article_key(a.url, a.text)
-            unique.setdefault(a.id, a)
+            if feat is not None:
+                feat.article_id = a.id
+            unique.setdefault(a.id, (a, an, feat))
         stored = self.store.existing_ids(list(unique))
         # Reports stored but never placed in a story (an older version of the
         # store) are placed now.
         unplaced = set(self.store.article_ids_without_story())
         report.existing = [i for i in unique if i in stored and i not in unplaced]
-        todo = [a for i, a in unique.items() if i not in stored or i in unplaced]
+        todo = [item for i, item in unique.items() if i not in stored or i in unplaced]
         done = 0
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start : start + self.batch_size]
@@ -165,15 +203,17 @@ class Library:
             done += len(batch)
             if progress:
                 progress(done, len(todo))
-        for a in articles:
-            if a.url or a.path:
-                self.store.clear_failure(a.url or a.path or "")
+        self.store.clear_failures([a.url or a.path or "" for a, _, _ in items if a.url or a.path])
         return report
 
-    def _ingest_batch(self, batch: list[Article], report: IngestReport) -> None:
-        # 3. Analysis, outside the transaction.
-        analyzed = self.engine.analyzer.analyze(batch)
-        features = [features_of(a, self.engine.embedder) for a in analyzed]
+    def _ingest_batch(self, items: Sequence[_Item], report: IngestReport) -> None:
+        batch = [a for a, _, _ in items]
+        # 3. Analysis and features, outside the transaction (one model call each).
+        fresh = iter(self.engine.analyzer.analyze([a for a, an, _ in items if an is None]))
+        analyzed = [an if an is not None else next(fresh) for _, an, _ in items]
+        missing = [i for i, (_, _, f) in enumerate(items) if f is None]
+        computed = iter(features_batch([analyzed[i] for i in missing], self.engine.embedder))
+        features = [f if f is not None else next(computed) for _, _, f in items]
         signatures = [minhash_signature(a.text[a.body_start :]) for a in batch]
         # 4. One transaction for everything the batch changes.
         try:

@@ -453,8 +453,7 @@ def test_failures_upsert(store):
     again = listed[0]
     assert again.count == 2 and again.reason == "HTTP 503"
     assert again.first_seen == first.first_seen and again.last_seen > first.last_seen
-    store.clear_failure("https://a.example/feed")
-    store.clear_failure("never-failed")
+    store.clear_failures(["https://a.example/feed", "never-failed"])
     assert [f.source for f in store.failures()] == ["b.txt"]
 
 

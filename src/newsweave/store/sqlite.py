@@ -897,10 +897,12 @@ class Store:
                 )
             ]
 
-    def clear_failure(self, source: str) -> None:
-        """Forget the failure of ``source`` (it was read since); no-op if none."""
-        with self._errors("clear a failure"), self.atomic():
-            self._writer.execute("DELETE FROM failures WHERE source = ?", (source,))
+    def clear_failures(self, sources: Iterable[str]) -> None:
+        """Forget the failures of ``sources`` (they were read since); no-op for others."""
+        with self._errors("clear failures"), self.atomic():
+            self._writer.executemany(
+                "DELETE FROM failures WHERE source = ?", [(s,) for s in sources]
+            )
 
     # --- search -----------------------------------------------------------------------------
 
