@@ -180,7 +180,9 @@ class AnalyzedArticle:
     claims: list[Claim] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # What dataclasses.asdict gives, without its deep copies of every
+        # leaf: the store writes one of these per report.
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnalyzedArticle:
@@ -338,3 +340,24 @@ class Comparison:
             "claims": [c.to_dict() for c in self.claims],
             "brief": [b.to_dict() for b in self.brief],
         }
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for records of plain values (fresh dicts and lists)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is list or kind is tuple:
+        return kind(_plain(v) for v in value)
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(kind):
+            return value
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
