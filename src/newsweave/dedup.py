@@ -13,6 +13,7 @@ the longest (a reprint is more often trimmed than padded), then the first given.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Sequence
@@ -114,12 +115,28 @@ MINHASH_SCHEME = "affine32"
 LSH_THRESHOLD = 0.2
 
 
-def minhash_signature(text: str, num_perm: int = NUM_PERM) -> tuple[np.ndarray, int]:
-    """A text's MinHash signature over word 5-grams, and its number of 5-grams."""
+@functools.cache
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's permutations for ``num_perm`` (made once: they cost more
+    than hashing a report)."""
     from datasketch import MinHash
 
+    return MinHash(num_perm=num_perm, seed=1, scheme=MINHASH_SCHEME).permutations
+
+
+def _new_minhash(num_perm: int, hashvalues: np.ndarray | None = None):  # noqa: ANN202
+    from datasketch import MinHash
+
+    return MinHash(
+        num_perm=num_perm, seed=1, scheme=MINHASH_SCHEME, hashvalues=hashvalues,
+        permutations=_permutations(num_perm),
+    )
+
+
+def minhash_signature(text: str, num_perm: int = NUM_PERM) -> tuple[np.ndarray, int]:
+    """A text's MinHash signature over word 5-grams, and its number of 5-grams."""
     sh = shingles(text)
-    mh = MinHash(num_perm=num_perm, seed=1, scheme=MINHASH_SCHEME)
+    mh = _new_minhash(num_perm)
     if sh:
         mh.update_batch([s.to_bytes(4, "little") for s in sh])
     return mh.hashvalues.copy(), len(sh)
@@ -162,9 +179,7 @@ class CopyIndex:
         return len(self._sigs)
 
     def _minhash(self, sig: np.ndarray):  # noqa: ANN202 - datasketch.MinHash
-        from datasketch import MinHash
-
-        return MinHash(num_perm=self.num_perm, seed=1, hashvalues=sig, scheme=MINHASH_SCHEME)
+        return _new_minhash(self.num_perm, sig)
 
     def add(self, article_id: str, sig: np.ndarray, size: int) -> None:
         if article_id in self._sigs or not size:
