@@ -287,6 +287,18 @@ def test_recluster_groups_events_and_ignores_order(quake_features, rehab_feature
     assert expected["chile-followup"] == "schile-daily"  # same day as the wire: by id
 
 
+def test_recluster_of_a_large_store_places_reports_online(quake_features, monkeypatch):
+    import newsweave.cluster as cluster
+
+    monkeypatch.setattr(cluster, "RECLUSTER_MAX_REPORTS", 2)
+    feats = list(quake_features.values())
+    got = recluster(feats[::-1])
+    assert groups(got) == {CHILE, TURKEY}
+    # Placed in date order: each story is named after its earliest report.
+    assert got["chile-followup"] in {"schile-wire", "schile-daily"}
+    assert recluster(feats) == got
+
+
 # --------------------------------------------------------------------------- rules (no models)
 
 

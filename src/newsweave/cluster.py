@@ -856,7 +856,13 @@ def similarity_matrix(
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
 ) -> np.ndarray:
-    """Report-to-report similarities; pairs too far apart in time get ``-inf``."""
+    """Report-to-report similarities; pairs too far apart in time get ``-inf``.
+
+    Dense ``n x n``: for ``recluster`` and for re-tuning, not for a whole
+    large store (``RECLUSTER_MAX_REPORTS``).
+    """
+    from scipy import sparse
+
     w = _check_weights(weights)
     n = len(features)
     if not n:
@@ -871,18 +877,18 @@ def similarity_matrix(
         weight = w[name]
         if not weight:
             continue
-        dicts = [getattr(f, name) for f in features]
-        vocab = {k: i for i, k in enumerate(sorted({k for d in dicts for k in d}))}
-        scale = np.array([idf(k) if name in IDF_PARTS else 1.0 for k in vocab] or [1.0])
-        matrix = np.zeros((n, max(len(vocab), 1)))
-        for row, d in enumerate(dicts):
-            for k, v in d.items():
-                matrix[row, vocab[k]] = v
-        matrix *= scale[None, :]
-        norms = np.linalg.norm(matrix, axis=1)
+        vocab: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for row, f in enumerate(features):
+            for k, v in getattr(f, name).items():
+                rows.append(row)
+                cols.append(vocab.setdefault(k, len(vocab)))
+                vals.append(v * idf(k) if name in IDF_PARTS else v)
+        matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocab), 1)))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         has = norms > 0
-        matrix /= np.where(has, norms, 1.0)[:, None]
-        cos = matrix @ matrix.T
+        matrix = sparse.diags(1.0 / np.where(has, norms, 1.0)) @ matrix
+        cos = (matrix @ matrix.T).toarray()
         if name in _OPTIONAL_PARTS:
             both = np.outer(has, has)
             num += weight * cos * both
@@ -891,13 +897,18 @@ def similarity_matrix(
             num += weight * cos
             den += weight
     sim = num / den
-    days = [f.published for f in features]
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = days[i], days[j]
-            if a is not None and b is not None and abs((a - b).days) > max_gap_days:
-                sim[i, j] = sim[j, i] = -np.inf
+    days = np.array([f.published.toordinal() if f.published else np.nan for f in features])
+    with np.errstate(invalid="ignore"):
+        # NaN (undated) compares False: never too far.
+        sim[np.abs(days[:, None] - days[None, :]) > max_gap_days] = -np.inf
     return sim
+
+
+#: Above this many reports ``recluster`` re-runs the online clusterer over
+#: the reports in date order instead of average linkage, whose distance
+#: matrix (8 bytes per pair) would not fit in memory: 20,000 reports take
+#: 1.6 GB.
+RECLUSTER_MAX_REPORTS = 20_000
 
 
 def recluster(
@@ -914,43 +925,36 @@ def recluster(
     The result does not depend on input order: reports are sorted by id first,
     and a story's id is ``"s"`` + the id of its earliest report (by date, then
     by id), the same scheme ``OnlineClusterer`` uses for its first report.
+    Beyond ``RECLUSTER_MAX_REPORTS`` reports the online clusterer (with its
+    own threshold) places them in order of date, then id.
 
     Returns:
         article id -> story id.
     """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    far = dt.date.max
     feats = sorted(features_list, key=lambda f: f.article_id)
     n = len(feats)
-    if not n:
-        return {}
+    if n > RECLUSTER_MAX_REPORTS:
+        online = OnlineClusterer(weights=weights, max_gap_days=max_gap_days)
+        online.add_many(sorted(feats, key=lambda f: (f.published or far, f.article_id)))
+        return online.assignments()
+    if n < 2:
+        return {f.article_id: "s" + f.article_id for f in feats}
     sim = similarity_matrix(feats, weights=weights, max_gap_days=max_gap_days)
-    # Lance-Williams average linkage on similarities; -inf (too far in time)
-    # stays -inf through the weighted means, so such groups never merge.
-    active = np.ones(n, dtype=bool)
-    sizes = np.ones(n)
-    groups: list[list[int]] = [[i] for i in range(n)]
-    work = sim.copy()
-    np.fill_diagonal(work, -np.inf)
-    while True:
-        masked = np.where(np.outer(active, active), work, -np.inf)
-        flat = int(np.argmax(masked))
-        i, j = divmod(flat, n)
-        if not masked[i, j] >= threshold:
-            break
-        if j < i:
-            i, j = j, i
-        merged = (sizes[i] * work[i] + sizes[j] * work[j]) / (sizes[i] + sizes[j])
-        work[i, :] = merged
-        work[:, i] = merged
-        work[i, i] = -np.inf
-        sizes[i] += sizes[j]
-        active[j] = False
-        groups[i].extend(groups[j])
-        groups[j] = []
+    # A pair too far apart in time gets a distance no average of real ones
+    # can bring back under the cut: groups holding one never merge.
+    dist = np.where(np.isfinite(sim), 1.0 - sim, 1e12)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(np.maximum(dist, 0.0), checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
     out: dict[str, str] = {}
-    far = dt.date.max
-    for members in groups:
-        if not members:
-            continue
+    for members in groups.values():
         first = min(members, key=lambda m: (feats[m].published or far, feats[m].article_id))
         sid = "s" + feats[first].article_id
         for m in members:
