@@ -336,7 +336,7 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
             raise ConfigError(
                 f"unknown similarity part(s) {sorted(unknown)}; known: {sorted(WEIGHTS)}"
             )
-        merged.update(weights)
+        merged.update({k: float(v) for k, v in weights.items()})
     if any(w < 0 for w in merged.values()) or merged["vector"] <= 0:
         raise ConfigError("similarity weights must be >= 0, with a positive 'vector' weight")
     return merged
