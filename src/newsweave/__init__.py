@@ -1,26 +1,34 @@
 """newsweave: read the news across sources, claim by claim."""
 
 from .errors import (
+    BadRequest,
     ConfigError,
     ExtractionError,
+    Forbidden,
     IngestError,
     ModelError,
     NewsweaveError,
     NotFound,
+    QueryError,
     StoreError,
+    TooLarge,
 )
 from .model import Article, Comparison
 
 __all__ = [
     "Article",
+    "BadRequest",
     "Comparison",
     "ConfigError",
     "ExtractionError",
+    "Forbidden",
     "IngestError",
     "ModelError",
     "NewsweaveError",
     "NotFound",
+    "QueryError",
     "StoreError",
+    "TooLarge",
     "compare",
 ]
 

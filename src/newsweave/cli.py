@@ -388,6 +388,44 @@ def watch(
         time.sleep(max(1.0, interval))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep 127.0.0.1 unless other machines must reach it.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--token", envvar="NEWSWEAVE_TOKEN", default=None,
+              help="Enable POST /api/articles for requests bearing this token "
+              "(also $NEWSWEAVE_TOKEN). Without it the API only reads.")
+@click.option("--no-compute", is_flag=True,
+              help="Never compare a story on request; show only comparisons already cached.")
+@model_options
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, token: str | None, no_compute: bool,
+    options: Options,
+) -> None:
+    """Serve the store in a browser: the stories, each story compared, and a JSON API."""
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:
+        raise ConfigError(
+            f"the web app needs the 'web' extra ({exc.name} is missing); install it with "
+            "pip install 'newsweave[web]'"
+        ) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        Console(stderr=True).print(
+            f"warning: serving on {host}: other machines can read this store", highlight=False
+        )
+    library = open_library(ctx, options)
+    app = create_app(library, token=token, compute=not no_compute)
+    Console(stderr=True).print(f"Serving {library.store.path} on http://{host}:{port}/",
+                               highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                limit_concurrency=256, timeout_keep_alive=5)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the one place errors become messages and exit codes."""
     try:

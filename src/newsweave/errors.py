@@ -12,6 +12,8 @@ class NewsweaveError(Exception):
 
     code = "E000"
     exit_code = 1
+    #: The HTTP status the web app answers with (500: a fault on the server's side).
+    http_status = 500
 
     def __str__(self) -> str:
         return f"[{self.code}] {super().__str__()}"
@@ -22,6 +24,7 @@ class ConfigError(NewsweaveError):
 
     code = "E001"
     exit_code = 2
+    http_status = 400
 
 
 class IngestError(NewsweaveError):
@@ -51,5 +54,36 @@ class StoreError(NewsweaveError):
     code = "E030"
 
 
+class QueryError(StoreError):
+    """A search query or filter the store cannot run (bad FTS5 syntax, a bad date)."""
+
+    code = "E031"
+    http_status = 400
+
+
 class NotFound(NewsweaveError):
     code = "E040"
+    http_status = 404
+
+
+class BadRequest(NewsweaveError):
+    """A web request the app cannot answer as asked (a bad parameter or body)."""
+
+    code = "E050"
+    exit_code = 2
+    http_status = 400
+
+
+class Forbidden(NewsweaveError):
+    """A web request without the credentials its endpoint requires."""
+
+    code = "E051"
+    exit_code = 2
+    http_status = 403
+
+
+class TooLarge(BadRequest):
+    """A web request whose body is larger than the app accepts."""
+
+    code = "E052"
+    http_status = 413

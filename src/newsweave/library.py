@@ -19,7 +19,10 @@ place that moves records between them and the store.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +35,7 @@ from .engine import Engine
 from .errors import ConfigError, NewsweaveError, NotFound, StoreError
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison, InputFailure
-from .store import Store
+from .store import Store, StorySummary
 
 log = logging.getLogger(__name__)
 
@@ -437,6 +440,132 @@ class Library:
             self.store.delete_empty_stories()
         self._clusterer = clusterer
         return assignment
+
+    # -- cached comparisons and listings (the web app reads these) --------------------------
+
+    def comparison_fingerprint(self, article_ids: Iterable[str]) -> str:
+        """What a story's cached comparison must have been made from to be reused.
+
+        The SHA-256 of the sorted report ids, the analysis version and the options
+        that change a comparison (embedder, match and copy thresholds): a report
+        joining or leaving the story, or a new analysis, makes the cache stale.
+        """
+        opts = self.engine.options
+        parts = [
+            COMPARISON_CACHE_VERSION,
+            ANALYSIS_VERSION,
+            str(opts.embed_model),
+            repr(opts.match_threshold),
+            repr(opts.copy_threshold),
+            *sorted(article_ids),
+        ]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def story_comparison_json(self, story_id: str, *, compute: bool = True) -> str | None:
+        """A story's comparison as JSON text, from the store's cache when it is current.
+
+        The object is the JSON contract of ``story ID --format json`` (without the
+        texts) with extra keys the web pages use: each brief item's ``kind`` and
+        ``outlet``, and ``entities`` (people, organisations and places with their
+        titles and mentions). A stale or missing cache is recomputed and stored,
+        unless ``compute`` is false: then the answer is ``None``. Comparisons run
+        one at a time in a process (they are CPU-bound and load the models).
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        current = self.comparison_fingerprint(self.store.story_member_ids(story_id))
+        cached = self.store.get_comparison(story_id)
+        if cached is not None and cached[0] == current:
+            return cached[1]
+        if not compute:
+            return None
+        with _COMPARE_LOCK:
+            # Another thread may have computed it while this one waited.
+            cached = self.store.get_comparison(story_id)
+            if cached is not None and cached[0] == current:
+                return cached[1]
+            articles = self.store.story_articles(story_id)
+            articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+            comparison = self.engine.compare_analyzed(self.analyses(articles))
+            data = comparison_data(comparison)
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            self.store.put_comparison(
+                story_id,
+                self.comparison_fingerprint(a.id for a in articles),
+                text,
+                claims=len(comparison.claims),
+                conflicts=sum(1 for g in comparison.claims if g.conflicts),
+            )
+        return text
+
+    def story_comparison(self, story_id: str, *, compute: bool = True) -> dict[str, Any] | None:
+        """``story_comparison_json`` parsed (see there)."""
+        text = self.story_comparison_json(story_id, compute=compute)
+        return None if text is None else json.loads(text)
+
+    def story_summaries(self, **filters: Any) -> tuple[list[dict[str, Any]], int]:
+        """One page of stories with their counts, and how many match in all.
+
+        Takes ``Store.story_summaries``'s filters (limit, offset, since, until,
+        query). ``claims`` and ``conflicts`` come from the cached comparison and
+        are ``None`` when the story was not compared since its reports changed
+        (``compared`` says which); no story is compared here.
+
+        Raises:
+            QueryError: a bad filter.
+        """
+        rows, total = self.store.story_summaries(**filters)
+        return [self._summary_dict(row) for row in rows], total
+
+    def story_summary(self, story_id: str) -> dict[str, Any]:
+        """One story's entry of ``story_summaries``.
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        return self._summary_dict(self.store.story_summary(story_id))
+
+    def _summary_dict(self, row: StorySummary) -> dict[str, Any]:
+        item = row.to_dict()
+        fingerprint = item.pop("comparison_fingerprint")
+        fresh = fingerprint is not None and fingerprint == self.comparison_fingerprint(
+            row.article_ids
+        )
+        item["compared"] = fresh
+        if not fresh:
+            item["claims"] = item["conflicts"] = None
+        return item
+
+
+#: Bump when what ``comparison_data`` stores changes: cached comparisons are recomputed.
+COMPARISON_CACHE_VERSION = "1"
+# Comparing is CPU-bound and loads the models: one at a time in a process.
+_COMPARE_LOCK = threading.Lock()
+
+
+def comparison_data(comparison: Comparison) -> dict[str, Any]:
+    """The JSON contract of a comparison plus what the web pages show of it.
+
+    Extra keys (the contract allows them): ``brief[i].kind`` and ``brief[i].outlet``
+    (which part of the brief an item belongs to), and ``entities``.
+    """
+    data = comparison.to_dict()
+    for item, brief in zip(data["brief"], comparison.brief, strict=True):
+        item["kind"] = brief.kind
+        item["outlet"] = brief.outlet
+    data["entities"] = [
+        {
+            "key": e.key,
+            "label": e.label,
+            "name": e.name,
+            "aliases": list(e.aliases),
+            "titles": list(e.titles),
+            "mentions": [{"article": a, "start": s, "end": t} for a, s, t in e.mentions],
+        }
+        for e in comparison.entities
+    ]
+    return data
 
 
 def _default_options():  # noqa: ANN202

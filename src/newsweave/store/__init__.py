@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from .migrations import MIGRATIONS, Migrations, migration
-from .sqlite import FailureRecord, SearchHit, Store, StoryRecord, article_key
+from .sqlite import FailureRecord, SearchHit, Store, StoryRecord, StorySummary, article_key
 
 __all__ = [
     "MIGRATIONS",
@@ -19,6 +19,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoryRecord",
+    "StorySummary",
     "article_key",
     "default_db_path",
     "migration",

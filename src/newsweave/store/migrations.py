@@ -303,3 +303,29 @@ CREATE TABLE cluster_df (
 @migration("0002_cluster_df")
 def _cluster_df(conn: sqlite3.Connection) -> None:
     run_script(conn, _CLUSTER_DF)
+
+
+_COMPARISONS = """
+-- Each story's comparison (the JSON contract, plus what the web pages show), cached
+-- because comparing a story takes seconds. ``fingerprint`` says which reports and which
+-- analysis version it was made from: a cached comparison is used only while it matches.
+-- ``conflicts`` and ``claims`` are copied out of ``data`` so a story listing can show
+-- them without parsing every comparison.
+CREATE TABLE comparisons (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL,
+    claims INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+-- Covers the per-story counts of a story listing (reports, copy groups, days, outlets), so
+-- listing 10,000 reports reads this index instead of every row and its text.
+CREATE INDEX articles_story_listing
+    ON articles(story_id, published, added_at, copy_of, id, outlet);
+"""
+
+
+@migration("0003_comparisons")
+def _comparisons(conn: sqlite3.Connection) -> None:
+    run_script(conn, _COMPARISONS)

@@ -15,6 +15,8 @@ Plain records go in and come out; no analysis happens here. The tables (see
 - ``stories``: id, title and the clusterer's per-story state.
 - ``state``: JSON documents by key (clusterer state, feed ETags, ...).
 - ``failures``: inputs that could not be read, upserted by source.
+- ``comparisons``: each story's comparison as JSON, with the fingerprint of
+  the reports it was made from (the library decides when it is stale).
 
 Concurrency: one connection writes, guarded by a lock (``atomic()``); each
 other thread reads through its own connection, which WAL lets run beside the
@@ -32,7 +34,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from ..errors import NotFound, StoreError
+from ..errors import NotFound, QueryError, StoreError
 from ..model import AnalyzedArticle, Article
 from .migrations import MIGRATIONS, Migrations
 from .migrations import apply as apply_migrations
@@ -50,6 +52,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoryRecord",
+    "StorySummary",
     "article_key",
     "normalise_url",
 ]
@@ -63,6 +66,10 @@ BUSY_TIMEOUT_S = 5.0
 
 # Ids per ``IN (...)`` query; far below SQLite's host-parameter limit.
 _CHUNK = 500
+# The most stories one listing page may ask for.
+_MAX_PAGE = 1000
+# Newest first (the day of a story's latest report), then the most covered.
+_LISTING_ORDER = "agg.last_day DESC, agg.independent DESC, agg.reports DESC, agg.story_id"
 
 _ARTICLE_COLUMNS = "id, url, path, outlet, title, dateline, published, author, text, body_start"
 
@@ -148,6 +155,35 @@ class StoryRecord:
     last_published: str | None
     updated_at: str
     state: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class StorySummary:
+    """What a listing shows of a story, counted in the store (no comparison needed).
+
+    ``first_published``/``last_published`` are the days (``YYYY-MM-DD``) of its
+    earliest and latest report, taking the day a report was stored when it has
+    no ``published``. ``independent_sources`` counts copy groups, not reports.
+    ``comparison_fingerprint``, ``claims`` and ``conflicts`` come from the cached
+    comparison (``None`` when the story was never compared); whether that cache
+    is still current is for the caller to decide.
+    """
+
+    id: str
+    title: str | None
+    reports: int
+    independent_sources: int
+    outlets: list[str]
+    first_published: str | None
+    last_published: str | None
+    updated_at: str
+    article_ids: list[str]
+    comparison_fingerprint: str | None = None
+    claims: int | None = None
+    conflicts: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -827,8 +863,7 @@ class Store:
             NotFound: no story has that id.
         """
         with self._errors("read a story's articles"), self._reading() as conn:
-            if not conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
-                raise self._story_not_found(story_id)
+            self._require_story(conn, story_id)
             return [
                 _article(r)
                 for r in conn.execute(
@@ -836,6 +871,229 @@ class Store:
                     (story_id,),
                 )
             ]
+
+    # --- story listings and cached comparisons -----------------------------------------------
+
+    def story_summaries(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+    ) -> tuple[list[StorySummary], int]:
+        """One page of stories, newest and most covered first, and how many match in all.
+
+        Stories are ordered by the day of their latest report (newest first), then by
+        independent sources and reports (most first), then by id.
+
+        Args:
+            limit: at most this many stories (1 to 1000).
+            offset: skip this many first.
+            since: only stories with a report on or after this day (``YYYY-MM-DD``).
+            until: only stories with a report on or before this day.
+            query: only stories with a report matching this full-text query
+                (the syntax of ``search``).
+
+        Raises:
+            QueryError: a bad limit, offset, day or query (the message says which).
+        """
+        if not isinstance(limit, int) or not 1 <= limit <= _MAX_PAGE:
+            raise QueryError(f"limit must be a whole number from 1 to {_MAX_PAGE}, not {limit!r}")
+        if not isinstance(offset, int) or offset < 0:
+            raise QueryError(f"offset must be a whole number, 0 or more, not {offset!r}")
+        where: list[str] = []
+        params: list[Any] = []
+        if since:
+            where.append("agg.last_day >= ?")
+            params.append(_day(since, "since"))
+        if until:
+            where.append("agg.first_day <= ?")
+            params.append(_day(until, "until"))
+        match = _fts_query(query or "")
+        if match:
+            where.append(
+                "agg.story_id IN (SELECT a.story_id FROM articles_fts "
+                "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)"
+            )
+            params.append(match)
+        sql = (
+            "WITH agg AS (SELECT story_id, count(*) AS reports, "
+            "count(DISTINCT coalesce(copy_of, id)) AS independent, "
+            "min(substr(coalesce(published, added_at), 1, 10)) AS first_day, "
+            "max(substr(coalesce(published, added_at), 1, 10)) AS last_day "
+            "FROM articles WHERE story_id IS NOT NULL GROUP BY story_id), "
+            # The page is cut from the counts alone; only its stories' rows are read.
+            "page AS (SELECT agg.*, count(*) OVER () AS total FROM agg "
+            + ("WHERE " + " AND ".join(where) + " " if where else "")
+            + f"ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?) "
+            "SELECT s.id, s.title, agg.reports, agg.independent, agg.first_day, agg.last_day, "
+            "s.updated_at, c.fingerprint, c.claims, c.conflicts, agg.total "
+            "FROM page agg JOIN stories s ON s.id = agg.story_id "
+            f"LEFT JOIN comparisons c ON c.story_id = s.id ORDER BY {_LISTING_ORDER}"
+        )
+        try:
+            with self._reading() as conn:
+                rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+                members = _select_in(
+                    conn,
+                    "SELECT story_id, id, outlet FROM articles",
+                    "story_id",
+                    [r[0] for r in rows],
+                ) if rows else []
+                total = rows[0][-1] if rows else self._count_stories(conn, sql, params, offset)
+        except sqlite3.OperationalError as exc:
+            if match and any(marker in str(exc) for marker in _FTS_QUERY_ERRORS):
+                raise QueryError(
+                    f"search query {query!r} is not valid: {exc}. Close every double quote "
+                    "and parenthesis, or search plain words"
+                ) from exc
+            raise StoreError(f"could not list stories in {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not list stories in {self.path}: {exc}") from exc
+        ids: dict[str, list[str]] = {}
+        outlets: dict[str, dict[str, None]] = {}
+        for story_id, article_id, outlet in sorted(members, key=lambda m: m[1]):
+            ids.setdefault(story_id, []).append(article_id)
+            if outlet:
+                outlets.setdefault(story_id, {})[outlet] = None
+        out = [
+            StorySummary(
+                id=r[0],
+                title=r[1],
+                reports=r[2],
+                independent_sources=r[3],
+                outlets=sorted(outlets.get(r[0], {})),
+                first_published=r[4],
+                last_published=r[5],
+                updated_at=r[6],
+                article_ids=ids.get(r[0], []),
+                comparison_fingerprint=r[7],
+                claims=r[8],
+                conflicts=r[9],
+            )
+            for r in rows
+        ]
+        return out, int(total)
+
+    @staticmethod
+    def _count_stories(
+        conn: sqlite3.Connection, sql: str, params: Sequence[Any], offset: int
+    ) -> int:
+        """The total of a listing whose page came back empty (an offset past the end)."""
+        if offset == 0:
+            return 0
+        row = conn.execute(sql, (*params, 1, 0)).fetchone()
+        return int(row[-1]) if row else 0
+
+    def story_summary(self, story_id: str) -> StorySummary:
+        """The listing entry of one story (see ``story_summaries``).
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        with self._errors("read a story"), self._reading() as conn:
+            row = conn.execute(
+                "SELECT s.id, s.title, s.updated_at, c.fingerprint, c.claims, c.conflicts "
+                "FROM stories s LEFT JOIN comparisons c ON c.story_id = s.id WHERE s.id = ?",
+                (story_id,),
+            ).fetchone()
+            if row is None:
+                raise self._story_not_found(story_id)
+            members = conn.execute(
+                "SELECT id, outlet, copy_of, substr(coalesce(published, added_at), 1, 10) "
+                "FROM articles WHERE story_id = ? ORDER BY id",
+                (story_id,),
+            ).fetchall()
+        days = [m[3] for m in members]
+        return StorySummary(
+            id=row[0],
+            title=row[1],
+            reports=len(members),
+            independent_sources=len({m[2] or m[0] for m in members}),
+            outlets=sorted({m[1] for m in members if m[1]}),
+            first_published=min(days) if days else None,
+            last_published=max(days) if days else None,
+            updated_at=row[2],
+            article_ids=[m[0] for m in members],
+            comparison_fingerprint=row[3],
+            claims=row[4],
+            conflicts=row[5],
+        )
+
+    def put_comparison(
+        self, story_id: str, fingerprint: str, data: str, *, claims: int, conflicts: int
+    ) -> None:
+        """Cache a story's comparison (JSON text), replacing the one cached before.
+
+        Args:
+            fingerprint: what the comparison was made from (reports, analysis version).
+            claims: how many claim groups it has; conflicts: how many of them conflict.
+
+        Raises:
+            NotFound: the story is not stored.
+        """
+        with self._errors("store a comparison"), self.atomic():
+            if not self._writer.execute(
+                "SELECT 1 FROM stories WHERE id = ?", (story_id,)
+            ).fetchone():
+                raise self._story_not_found(story_id)
+            self._writer.execute(
+                "INSERT INTO comparisons (story_id, fingerprint, data, claims, conflicts, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
+                "fingerprint = excluded.fingerprint, data = excluded.data, "
+                "claims = excluded.claims, conflicts = excluded.conflicts, "
+                "created_at = excluded.created_at",
+                (story_id, fingerprint, data, claims, conflicts, self._now()),
+            )
+
+    def get_comparison(self, story_id: str) -> tuple[str, str] | None:
+        """The cached comparison of a story as ``(fingerprint, JSON text)``, or None."""
+        with self._errors("read a comparison"), self._reading() as conn:
+            row = conn.execute(
+                "SELECT fingerprint, data FROM comparisons WHERE story_id = ?", (story_id,)
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def story_member_ids(self, story_id: str) -> list[str]:
+        """Ids of a story's articles, sorted.
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        with self._errors("read a story's articles"), self._reading() as conn:
+            self._require_story(conn, story_id)
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
+                )
+            ]
+
+    def copy_family(self, article_id: str) -> tuple[str | None, list[str]]:
+        """What ``article_id`` copies (``None``: it is an original) and the copies of it.
+
+        Raises:
+            NotFound: the article is not stored.
+        """
+        with self._errors("read copies"), self._reading() as conn:
+            row = conn.execute(
+                "SELECT copy_of FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                raise self._article_not_found([article_id])
+            copies = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM articles WHERE copy_of = ? ORDER BY seq", (article_id,)
+                )
+            ]
+        return row[0], copies
+
+    def _require_story(self, conn: sqlite3.Connection, story_id: str) -> None:
+        if not conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+            raise self._story_not_found(story_id)
 
     def _story_not_found(self, story_id: str) -> NotFound:
         return NotFound(
@@ -944,7 +1202,7 @@ class Store:
         except sqlite3.OperationalError as exc:
             message = str(exc)
             if any(marker in message for marker in _FTS_QUERY_ERRORS):
-                raise StoreError(
+                raise QueryError(
                     f"search query {query!r} is not valid: {message}. Close every double "
                     "quote and parenthesis, use only title: or text: before a colon, or "
                     'search plain words (without " ( ) * ^ : and upper-case AND/OR/NOT/NEAR)'
@@ -1050,6 +1308,14 @@ def _utc_stamp(value: str) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _day(value: str, name: str) -> str:
+    """A ``YYYY-MM-DD`` day, checked."""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except (ValueError, AttributeError) as exc:
+        raise QueryError(f"{name} must be a day written like 2025-03-19, not {value!r}") from exc
 
 
 def _fts_query(query: str) -> str:

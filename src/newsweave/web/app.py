@@ -1,0 +1,783 @@
+"""The web app: reader pages and a JSON API, thin over one ``Library``.
+
+Pages (server-rendered, readable without JavaScript; ``static/app.js`` only adds the
+citation preview):
+
+- ``/``: the stories, newest and most covered first; full-text search and a date filter;
+- ``/stories/{id}``: the cited brief, the claim matrix, the conflicts side by side, what
+  each outlet alone reports, the coverage timeline, the people and organisations;
+- ``/articles/{id}``: a report's text with its claims marked and linked to their groups;
+- ``/docs``: the API's OpenAPI description as a page (no CDN), ``/openapi.json``.
+
+The API lives under ``/api``; the ingest endpoint exists only when a token is configured.
+
+Safety: everything a report carries (text, title, outlet, URL) is hostile. Templates
+autoescape and never mark a value safe; report URLs become links only when http(s); every
+response carries a strict Content-Security-Policy (no inline script or style), nosniff,
+no referrer and no framing; request bodies are capped. Errors from anywhere become one JSON
+shape under ``/api`` and an error page elsewhere, in one place (``_error_response``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from os import PathLike
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..config import Options
+from ..errors import BadRequest, Forbidden, NewsweaveError, NotFound
+from ..library import Library
+from ..store import Store
+from . import views
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+HERE = Path(__file__).parent
+
+#: Sent with every response. No inline script or style anywhere, so none is allowed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+#: Largest request body accepted anywhere but the ingest endpoint (the reading pages and
+#: API take none; this leaves room for a small form or JSON query).
+MAX_BODY_BYTES = 64 * 1024
+#: Largest ingest request body: a batch of a few hundred full-length reports.
+MAX_INGEST_BYTES = 8 * 1024 * 1024
+#: Most reports in one ingest request, and the longest report text accepted (characters).
+MAX_INGEST_ARTICLES = 500
+MAX_TEXT_CHARS = 1_000_000
+#: Stories per page on ``/``, and the most the API lists at once.
+PAGE_SIZE = 50
+MAX_API_PAGE = 200
+#: Search hits shown on the stories page next to the matching stories.
+PAGE_HITS = 10
+INGEST_PATH = "/api/articles"
+
+
+# --- the API's records ---------------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    status: int = Field(description="The HTTP status, repeated.")
+    code: str = Field(description="newsweave's error code, like E040.")
+    type: str = Field(description="The error's kind: NotFound, BadRequest, Forbidden, ...")
+    message: str = Field(description="What happened and what to do.")
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers, whatever the status."""
+
+    error: ErrorBody
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str | None
+    reports: int = Field(description="Reports in the story.")
+    independent_sources: int = Field(description="Copy groups: a reprint counts once.")
+    outlets: list[str]
+    first_published: str | None = Field(description="Day of the earliest report.")
+    last_published: str | None = Field(description="Day of the latest report.")
+    updated_at: str
+    article_ids: list[str]
+    compared: bool = Field(description="Whether a current comparison is cached.")
+    claims: int | None = Field(description="Claim groups; null until compared.")
+    conflicts: int | None = Field(description="Conflicting claim groups; null until compared.")
+
+
+class StoriesOut(BaseModel):
+    stories: list[StoryOut]
+    total: int = Field(description="Stories matching the filters, over all pages.")
+    limit: int
+    offset: int
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str | None
+    path: str | None
+    outlet: str | None
+    title: str | None
+    dateline: str | None
+    published: str | None
+    author: str | None
+    story_id: str | None
+    copy_of: str | None = Field(description="The report this one copies, if any.")
+    copies: list[str] = Field(description="Reports that copy this one.")
+    text: str | None = Field(description="The text every offset indexes (with_text=true).")
+
+
+class HitOut(BaseModel):
+    article_id: str
+    story_id: str | None
+    title: str | None
+    outlet: str | None
+    snippet: str = Field(description="Matched words between [ and ].")
+    rank: float = Field(description="bm25: lower is better.")
+
+
+class SearchOut(BaseModel):
+    hits: list[HitOut]
+
+
+class ArticleIn(BaseModel):
+    """One report, in the JSONL record form of ``newsweave ingest``."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    title: str | None = Field(default=None, max_length=2000)
+    outlet: str | None = Field(default=None, max_length=500)
+    url: str | None = Field(default=None, max_length=4000)
+    published: str | None = Field(default=None, max_length=64,
+                                  description="YYYY-MM-DD or an ISO datetime.")
+    author: str | None = Field(default=None, max_length=500)
+
+
+class IngestIn(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_INGEST_ARTICLES)
+
+
+class IngestOut(BaseModel):
+    added: list[str]
+    existing: list[str]
+    failures: list[dict[str, str]]
+    copies: dict[str, str]
+    new_stories: list[str]
+    updated_stories: list[str]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A bad parameter."},
+    404: {"model": ErrorOut, "description": "No such story or report."},
+}
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+class _NewsweaveApp(FastAPI):
+    """FastAPI with newsweave's outermost layers: the security headers and the body limit
+    wrap everything, Starlette's own error responses included."""
+
+    max_body: int = MAX_BODY_BYTES
+    max_ingest: int = MAX_INGEST_BYTES
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = super().build_middleware_stack()
+        return SecurityHeaders(BodyLimit(inner, self.max_body, {INGEST_PATH: self.max_ingest}))
+
+
+def create_app(
+    source: Library | str | PathLike[str],
+    *,
+    token: str | None = None,
+    options: Options | None = None,
+    compute: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    max_ingest_bytes: int = MAX_INGEST_BYTES,
+) -> FastAPI:
+    """The web app over a store.
+
+    Args:
+        source: a ``Library``, or the path of a store to open (closed when the app stops).
+        token: when given, ``POST /api/articles`` ingests reports for requests that send
+            ``Authorization: Bearer TOKEN``; without it that endpoint does not exist.
+        options: the engine's options when ``source`` is a path (models load on the first
+            comparison, not here).
+        compute: compare a story when its page is asked for and no current comparison is
+            cached (seconds); false: show what the store has and say it is not compared yet.
+        max_body_bytes: largest request body accepted, but for ingest.
+        max_ingest_bytes: largest ingest request body.
+
+    Raises:
+        ConfigError: an empty token.
+        StoreError: the store cannot be opened.
+    """
+    from ..errors import ConfigError
+
+    if token is not None and not token.strip():
+        raise ConfigError("the API token is empty; give a long random string, or no token")
+    owned: Store | None = None
+    if isinstance(source, Library):
+        library = source
+    else:
+        from ..engine import Engine
+
+        owned = Store(source)
+        library = Library(owned, Engine.shared(options or Options()))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202
+        yield
+        if owned is not None:
+            owned.close()
+
+    app = _NewsweaveApp(
+        title="newsweave",
+        version=__version__,
+        summary="Read the news across sources: stories, their claims and where outlets differ.",
+        description=(
+            "The stories of a newsweave store and their comparisons. A comparison follows the "
+            "JSON contract of `newsweave story ID --format json`; its JSON Schema is at "
+            "`/api/schema/comparison.json`. Errors always have the shape of `ErrorOut`."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.max_body = max_body_bytes
+    app.max_ingest = max_ingest_bytes
+    app.state.library = library
+    app.state.compute = compute
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_error_handlers(app)
+    _add_pages(app, library, compute=compute)
+    _add_api(app, library, compute=compute, token=token)
+    return app
+
+
+# --- errors: the one place they become responses ---------------------------------------------
+
+
+def _error_response(request: Request, status: int, code: str, kind: str, message: str) -> Response:
+    if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
+        body = {"error": {"status": status, "code": code, "type": kind, "message": message}}
+        return JSONResponse(body, status_code=status)
+    html = _render("error.html.j2", status=status, code=code, kind=kind, message=message,
+                   title=f"{status} · {kind}")
+    return HTMLResponse(html, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NewsweaveError)
+    async def newsweave_error(request: Request, exc: NewsweaveError) -> Response:
+        if exc.http_status >= 500:
+            log.error("%s %s: %s", request.method, request.url.path, exc)
+        message = exc.args[0] if exc.args else str(exc)
+        return _error_response(request, exc.http_status, exc.code, type(exc).__name__,
+                               str(message))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors()[:5]:
+            where = " ".join(str(p) for p in err.get("loc", ()))
+            problems.append(f"{where}: {err.get('msg', 'invalid')}")
+        message = "; ".join(problems) + "; see /docs for what this endpoint takes"
+        return _error_response(request, 400, BadRequest.code, "BadRequest", message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _error_response(
+                request, 404, NotFound.code, "NotFound",
+                f"nothing at {request.url.path}; start from / or see /docs for the API",
+            )
+        return _error_response(request, exc.status_code, BadRequest.code, "HTTPError",
+                               str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("%s %s failed", request.method, request.url.path)
+        return _error_response(request, 500, NewsweaveError.code, "InternalError",
+                               "the server failed to answer; the details are in its log")
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # always: the template names end in .j2
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render(template: str, **context: Any) -> str:
+    return _env().get_template(template).render(version=__version__, **context)
+
+
+def _page(template: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_render(template, **context))
+
+
+def _span(value: str | None) -> tuple[int, int] | None:
+    """A ``START-END`` highlight parameter; anything else is ignored (it is only a hint)."""
+    if not value:
+        return None
+    start, _, end = value.partition("-")
+    if not (start.isdigit() and end.isdigit()) or len(value) > 24:
+        return None
+    return int(start), int(end)
+
+
+#: Rendered story pages kept in memory per app (the most recently viewed).
+RENDERED_STORY_PAGES = 256
+
+
+def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
+    store = library.store
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(
+        q: str = Query("", max_length=500),
+        since: str = Query("", max_length=10),
+        until: str = Query("", max_length=10),
+        page: int = Query(1, ge=1, le=100_000),
+    ) -> HTMLResponse:
+        filters = {"query": q.strip() or None, "since": since or None, "until": until or None}
+        stories, total = library.story_summaries(
+            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
+        )
+        hits = []
+        if q.strip():
+            for h in store.search(q, limit=PAGE_HITS, highlight=(views.HIT_OPEN, views.HIT_CLOSE)):
+                hits.append({"href": views.article_href(h.article_id), "title": h.title,
+                             "outlet": h.outlet, "parts": views.hit_parts(h.snippet)})
+        keep = {k: v for k, v in {"q": q.strip(), "since": since, "until": until}.items() if v}
+        pages = max(1, -(-total // PAGE_SIZE))
+
+        def link(n: int) -> str:
+            return "/?" + urlencode({**keep, "page": n}) if n > 1 else "/?" + urlencode(keep)
+
+        for s in stories:
+            s["href"] = views.story_href(s["id"])
+        return _page(
+            "stories.html.j2",
+            title="Stories",
+            stories=stories,
+            total=total,
+            hits=hits,
+            q=q,
+            since=since,
+            until=until,
+            page=page,
+            pages=pages,
+            prev_href=link(page - 1) if page > 1 else None,
+            next_href=link(page + 1) if page < pages else None,
+            filtered=bool(keep),
+        )
+
+    # Rendered story pages by (story, everything the page shows of the store):
+    # rendering a large story's matrix and brief costs far more than checking.
+    rendered: OrderedDict[tuple[str, str], str] = OrderedDict()
+    rendered_lock = threading.Lock()
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        summary = library.story_summary(story_id)
+        if summary["compared"]:
+            with rendered_lock:
+                key = (story_id, json.dumps(summary, sort_keys=True))
+                html = rendered.get(key)
+                if html is not None:
+                    rendered.move_to_end(key)
+            if html is not None:
+                return HTMLResponse(html)
+        data = library.story_comparison(story_id, compute=compute)
+        if data is not None and not summary["compared"]:
+            summary = library.story_summary(story_id)  # now with the comparison's counts
+        key = (story_id, json.dumps(summary, sort_keys=True))
+        articles = store.story_articles(story_id)
+        articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+        view = views.story_view(summary, data, articles) if data is not None else None
+        response = _story_response(summary, view, articles, story_id)
+        if data is not None:
+            with rendered_lock:
+                rendered[key] = bytes(response.body).decode("utf-8")
+                while len(rendered) > RENDERED_STORY_PAGES:
+                    rendered.popitem(last=False)
+        return response
+
+    def _story_response(
+        summary: dict[str, Any], view: dict[str, Any] | None, articles: list[Any], story_id: str
+    ) -> HTMLResponse:
+        return _page(
+            "story.html.j2",
+            title=summary["title"] or story_id,
+            story=summary,
+            view=view,
+            articles=[{"href": views.article_href(a.id), "label": a.source_label,
+                       "title": a.title, "published": a.published} for a in articles],
+            api_href=f"/api/stories/{story_id}/comparison",
+        )
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str, hl: str = Query("", max_length=24)) -> HTMLResponse:
+        article = store.get_article(article_id)
+        story_id = store.get_article_story(article_id)
+        data = None
+        members: list = []
+        if story_id:
+            data = library.story_comparison(story_id, compute=compute)
+            members = store.story_articles(story_id)
+        view = views.article_view(article, story_id, data, members, _span(hl))
+        original, copies = store.copy_family(article_id)
+        related = store.articles([i for i in [original, *copies] if i])
+        labels = {a.id: {"href": views.article_href(a.id), "label": a.source_label,
+                         "title": a.title, "published": a.published} for a in related}
+        return _page(
+            "article.html.j2",
+            title=article.title or article.source_label,
+            article=article,
+            view=view,
+            story_href=views.story_href(story_id) if story_id else None,
+            original=labels.get(original) if original else None,
+            copies=[labels[c] for c in copies],
+        )
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page() -> HTMLResponse:
+        spec = app.openapi()
+        return _page("docs.html.j2", title="API", ops=_operations(spec), schemas=_schemas(spec))
+
+
+def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI paths as a flat list for the docs page."""
+    out = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": p.get("required", False),
+                    "type": _type_name(p.get("schema", {})),
+                    "description": p.get("description") or p.get("schema", {}).get(
+                        "description", ""),
+                }
+                for p in op.get("parameters", [])
+            ]
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            responses = [
+                {"status": status, "description": r.get("description", ""),
+                 "type": _type_name(r.get("content", {}).get("application/json", {})
+                                    .get("schema", {}))}
+                for status, r in op.get("responses", {}).items()
+            ]
+            out.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                    "body": _type_name(body.get("schema", {})) if body else None,
+                    "responses": responses,
+                    "anchor": views.css_token(f"{method}-{path}"),
+                }
+            )
+    return out
+
+
+def _schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI component schemas as a flat list for the docs page."""
+    out = []
+    for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
+        required = set(schema.get("required", []))
+        fields = [
+            {"name": field, "required": field in required, "type": _type_name(sub),
+             "description": sub.get("description", "")}
+            for field, sub in schema.get("properties", {}).items()
+        ]
+        out.append({"name": name, "description": schema.get("description", ""),
+                    "fields": fields})
+    return out
+
+
+def _type_name(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " | ".join(_type_name(s) for s in schema["anyOf"])
+    if schema.get("type") == "array":
+        return f"list of {_type_name(schema.get('items', {}))}"
+    return str(schema.get("type", "object" if schema else ""))
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def _json_text(text: str) -> Response:
+    return Response(text, media_type="application/json")
+
+
+def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None) -> None:
+    store = library.store
+
+    @app.get("/api/stories", response_model=StoriesOut, responses=ERRORS, tags=["stories"],
+             summary="List stories")
+    def api_stories(
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_API_PAGE, description="Stories per page."),
+        offset: int = Query(0, ge=0, description="Stories to skip."),
+        q: str | None = Query(None, max_length=500,
+                              description="Only stories with a report matching this "
+                                          "full-text query (SQLite FTS5)."),
+        since: str | None = Query(None, max_length=10,
+                                  description="Only stories with a report on or after this "
+                                              "day (YYYY-MM-DD)."),
+        until: str | None = Query(None, max_length=10,
+                                  description="Only stories with a report on or before this "
+                                              "day (YYYY-MM-DD)."),
+    ) -> dict[str, Any]:
+        """Stories, newest and most covered first, with their counts. `claims` and
+        `conflicts` are null for a story not compared since its reports changed."""
+        stories, total = library.story_summaries(
+            limit=limit, offset=offset, query=q, since=since, until=until
+        )
+        return {"stories": stories, "total": total, "limit": limit, "offset": offset}
+
+    @app.get("/api/stories/{story_id}", response_model=StoryOut, responses=ERRORS,
+             tags=["stories"], summary="One story")
+    def api_story(story_id: str) -> dict[str, Any]:
+        """One story's counts and report ids."""
+        return library.story_summary(story_id)
+
+    @app.get(
+        "/api/stories/{story_id}/comparison",
+        tags=["stories"],
+        summary="A story's comparison",
+        responses={
+            200: {
+                "description": "The comparison: the JSON contract of `newsweave story ID "
+                "--format json` (schema: /api/schema/comparison.json), plus `brief[].kind`, "
+                "`brief[].outlet` and `entities`.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            **ERRORS,
+        },
+    )
+    def api_comparison(
+        story_id: str,
+        with_text: bool = Query(False, description="Include each article's text."),
+    ) -> Response:
+        """Claims, conflicts and the cited brief of one story. Computed on first request
+        (seconds) and cached in the store until the story's reports change."""
+        text = library.story_comparison_json(story_id, compute=compute)
+        if text is None:
+            raise NotFound(
+                f"story {story_id!r} has not been compared yet and this server does not "
+                "compare on request; run `newsweave story ID` once to compare it"
+            )
+        if not with_text:
+            return _json_text(text)
+        data = json.loads(text)
+        texts = {a.id: a.text for a in store.articles([a["id"] for a in data["articles"]])}
+        for a in data["articles"]:
+            a["text"] = texts[a["id"]]
+        return JSONResponse(data)
+
+    @app.get("/api/schema/comparison.json", tags=["stories"],
+             summary="JSON Schema of a comparison")
+    def api_schema() -> dict[str, Any]:
+        """The packaged JSON Schema (draft 2020-12) of the comparison contract."""
+        from ..render.json import schema
+
+        return schema()
+
+    @app.get("/api/articles/{article_id}", response_model=ArticleOut, responses=ERRORS,
+             tags=["reports"], summary="One report")
+    def api_article(
+        article_id: str,
+        with_text: bool = Query(False, description="Include the text."),
+    ) -> dict[str, Any]:
+        """A stored report: its metadata, story, copies and (with_text) its text."""
+        a = store.get_article(article_id)
+        original, copies = store.copy_family(article_id)
+        return {
+            "id": a.id, "url": a.url, "path": a.path, "outlet": a.outlet, "title": a.title,
+            "dateline": a.dateline, "published": a.published, "author": a.author,
+            "story_id": store.get_article_story(article_id), "copy_of": original,
+            "copies": copies, "text": a.text if with_text else None,
+        }
+
+    @app.get("/api/search", response_model=SearchOut, responses=ERRORS, tags=["reports"],
+             summary="Search reports")
+    def api_search(
+        q: str = Query(..., min_length=1, max_length=500,
+                       description="Words (all must match) or an FTS5 query."),
+        limit: int = Query(20, ge=1, le=100, description="Most hits."),
+    ) -> dict[str, Any]:
+        """Full-text search over report titles and texts, best first."""
+        hits = store.search(q, limit=limit)
+        return {
+            "hits": [
+                {**h.to_dict(), "story_id": store.get_article_story(h.article_id)} for h in hits
+            ]
+        }
+
+    if token is None:
+        return
+    expected = token.encode("utf-8")
+
+    @app.post(
+        INGEST_PATH,
+        response_model=IngestOut,
+        tags=["reports"],
+        summary="Add reports",
+        responses={
+            403: {"model": ErrorOut, "description": "No token, or the wrong one."},
+            413: {"model": ErrorOut, "description": "The body is too large."},
+            400: {"model": ErrorOut, "description": "A bad body."},
+        },
+    )
+    def api_ingest(body: IngestIn, request: Request) -> dict[str, Any]:
+        """Analyse reports, store them and place them in stories. Requires
+        `Authorization: Bearer TOKEN` (the token the server was started with)."""
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode("utf-8"), expected
+        ):
+            raise Forbidden(
+                "ingesting needs the server's token: send the header "
+                "'Authorization: Bearer TOKEN'"
+            )
+        records = [a.model_dump(exclude_none=True) for a in body.articles]
+        return library.ingest(records).to_dict()
+
+
+# --- ASGI layers -----------------------------------------------------------------------------
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response (and a cache policy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in _OURS]
+                headers.extend(SECURITY_HEADERS)
+                headers.append(
+                    (b"cache-control", b"public, max-age=3600" if static else b"no-store")
+                )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_OURS = {k for k, _ in SECURITY_HEADERS} | {b"cache-control"}
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body is larger than its path allows.
+
+    A declared ``Content-Length`` over the limit is refused before the app sees the request;
+    a body sent without one (chunked) is counted as it arrives, and when it passes the limit
+    the app is told the client left and the client gets the 413.
+    """
+
+    def __init__(self, app: ASGIApp, default: int, limits: dict[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.get(scope.get("path", ""), self.default)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                size = limit + 1
+            if size > limit:
+                await _too_large(scope, send, limit)
+                return
+        seen = 0
+        refused = False
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    refused = True
+                    if not started:
+                        await _too_large(scope, send, limit)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # the 413 went out already
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
+
+
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    from ..errors import TooLarge
+
+    message = (f"the request body is larger than {limit} bytes; send less "
+               f"(ingest in smaller batches)")
+    if scope.get("path", "").startswith("/api"):
+        body = json.dumps({"error": {"status": 413, "code": TooLarge.code, "type": "TooLarge",
+                                     "message": message}}).encode()
+        ctype = b"application/json"
+    else:
+        body = f"413: {message}".encode()
+        ctype = b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", ctype),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["CONTENT_SECURITY_POLICY", "create_app"]

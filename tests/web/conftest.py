@@ -1,0 +1,24 @@
+"""One real store for the web tests: the fixture stories and hostile reports, ingested once
+through the real library (real models), shared by the API and the browser tests."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from webdata import FOLDERS, HOSTILE, STORIES  # noqa: E402
+
+from newsweave.library import Library  # noqa: E402
+from newsweave.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def web_library(engine, tmp_path_factory):
+    """A real SQLite store filled through ``Library.ingest``; closed at the end."""
+    store = Store(tmp_path_factory.mktemp("web") / "news.db")
+    library = Library(store, engine)
+    report = library.ingest([STORIES / name for name in FOLDERS] + HOSTILE)
+    assert report.failures == [], report.failures
+    yield library
+    store.close()

@@ -1,0 +1,223 @@
+"""The web app in a real headless Chromium, served by a real uvicorn on 127.0.0.1.
+
+Opens the stories, opens a story, clicks a citation and sees its sentence highlighted,
+follows a conflict; then walks every page of hostile reports and checks nothing ran.
+Uses Debian's chromium driven by Playwright; skipped when either is missing. Screenshots
+land in test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from webdata import HOSTILE_TEXT, story_of
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see .ci/run)"
+)
+sync_api = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(web_library):
+    """The app over the shared store, served by uvicorn in a thread; stopped at the end."""
+    from newsweave.web import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(web_library), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What a page did that it should not: script errors, dialogs, CSP reports, requests
+    leaving the app."""
+
+    def __init__(self, page, base: str) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.csp: list[str] = []
+        self.foreign: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on(
+            "console",
+            lambda m: self.csp.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith((base, "data:")) else self.foreign.append(r.url),
+        )
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.csp == [], "something tried to load or run against the CSP"
+        assert self.foreign == [], "every asset must come from the app"
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return box is not None and 0 <= box["y"] < size["height"] and box["height"] > 0
+
+
+def _shot(page, name: str, *, full: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=full)
+
+
+def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, web_library):
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    watch = Watch(page, base_url)
+    page.goto(base_url + "/")
+    rows = page.locator("tr.story-row")
+    assert rows.count() >= 4
+    _shot(page, "stories")
+
+    story_id = story_of(web_library, "number-conflict")
+    page.locator(f'a.story-link[href="/stories/{story_id}"]').click()
+    page.wait_for_url(f"{base_url}/stories/{story_id}")
+    assert page.locator("table.matrix tbody tr").count() >= 2
+    assert page.locator("table.matrix td.reports").count() >= 2
+    assert page.locator("svg.timeline circle.dot").count() == 2
+    _shot(page, "story", full=True)
+
+    # A citation: with JavaScript its sentence shows highlighted under the brief item...
+    cite = page.locator("a.cite").first
+    quote = cite.get_attribute("data-quote")
+    assert quote
+    cite.click()
+    preview = page.locator(".cite-preview mark.cited")
+    preview.wait_for()
+    assert preview.inner_text() == quote
+    _shot(page, "citation-preview")
+    # ...and it leads on to the sentence highlighted in its report, scrolled into view.
+    page.locator(".cite-preview a.open-report").click()
+    page.wait_for_url("**/articles/**")
+    cited = page.locator(".text .cited")
+    assert cited.count() >= 1
+    assert " ".join(cited.all_inner_texts()).replace("\n", " ").split() == quote.split()
+    assert _in_viewport(page, cited.first)
+    _shot(page, "citation-in-report")
+
+    # Follow a conflict: each side links to its span, highlighted in its report.
+    page.goto(f"{base_url}/stories/{story_id}#conflicts")
+    version = page.locator("#conflicts a.version").last
+    wording = version.inner_text()
+    version.click()
+    page.wait_for_url("**/articles/**")
+    cited = page.locator(".text .cited")
+    assert " ".join(cited.all_inner_texts()).split() == wording.split()
+    assert _in_viewport(page, cited.first)
+    # Each marked claim links back to its row of the story's claim matrix.
+    claim = page.locator(".text a.mark").first
+    claim_id = claim.get_attribute("data-claim")
+    claim.click()
+    page.wait_for_url(f"**/stories/{story_id}#claim-{claim_id}")
+    assert page.locator(f"tr#claim-{claim_id}").is_visible()
+    _shot(page, "conflict-followed")
+    watch.assert_clean()
+    page.close()
+
+
+def test_pages_work_without_javascript(browser, base_url, web_library):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1200, "height": 900}
+    )
+    page = context.new_page()
+    story_id = story_of(web_library, "role-conflict")
+    page.goto(f"{base_url}/stories/{story_id}")
+    cite = page.locator("a.cite").first
+    quote = cite.get_attribute("data-quote")
+    cite.click()
+    page.wait_for_url("**/articles/**")
+    cited = page.locator(".text .cited")
+    assert " ".join(cited.all_inner_texts()).split() == quote.split()
+    # Search and the date filter are plain forms.
+    page.goto(base_url + "/")
+    page.fill("form.filters input[name=q]", "trawling")
+    page.click("form.filters button")
+    page.wait_for_url("**/?q=trawling*")
+    assert page.locator("tr.story-row").count() == 1
+    assert page.locator(".hits mark").count() >= 1
+    context.close()
+
+
+def test_hostile_reports_run_nothing_anywhere(browser, base_url, web_library):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    watch = Watch(page, base_url)
+    story_id = story_of(web_library, "Evil & Co")
+    article_ids = web_library.store.story_member_ids(story_id)
+    urls = [
+        "/",
+        "/?q=script",
+        "/?q=window",
+        f"/stories/{story_id}",
+        *[f"/articles/{a}" for a in article_ids],
+        *[f"/articles/{a}?hl=0-40" for a in article_ids],
+        "/docs",
+        "/nothing-here-<script>window.__pwned=10</script>",
+    ]
+    for url in urls:
+        page.goto(base_url + url)
+        page.locator("body").hover()
+        for link in page.locator(".text a.mark, a.cite, .outlet-list").all()[:4]:
+            link.hover()
+        for cite in page.locator("a.cite").all()[:3]:
+            cite.click()
+        assert page.evaluate("window.__pwned === undefined"), url
+        assert page.locator("a[href^='javascript:' i]").count() == 0, url
+        assert page.locator("script:not([src='/static/app.js'])").count() == 0, url
+        assert page.locator("[onerror], [onload], [onmouseover]").count() == 0, url
+    page.goto(f"{base_url}/articles/{article_ids[0]}")
+    body = page.inner_text("body")
+    assert HOSTILE_TEXT in body or "window.__pwned = 6" in body
+    page.goto(f"{base_url}/stories/{story_id}")
+    assert '<b onmouseover="window.__pwned = 5">Evil & Co</b>' in page.inner_text("body")
+    _shot(page, "hostile-story", full=True)
+    watch.assert_clean()
+    page.close()
