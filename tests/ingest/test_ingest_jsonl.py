@@ -46,6 +46,29 @@ def test_jsonl_good_and_bad_lines(tmp_path):
     assert "a number" in by_source[f"{path}:7"]
 
 
+def test_a_jsonl_dump_larger_than_max_bytes_is_read_record_by_record(tmp_path):
+    from newsweave.config import Options
+
+    path = tmp_path / "dump.jsonl"
+    good = [_line({"text": f"Report number {i} says the bridge reopened."}) for i in range(300)]
+    long_line = _line({"text": "word " * 400})
+    lines = [*good[:100], long_line, *good[100:200], "\udcff", *good[200:]]
+    with path.open("wb") as fh:
+        for line in lines:
+            if line == "\udcff":
+                fh.write(b'{"text": "caf\xe9 in Latin-1"}\n')
+            else:
+                fh.write(line.encode("utf-8") + b"\n")
+    options = Options(max_bytes=1000)
+    assert path.stat().st_size > 10 * options.max_bytes
+    articles, failures = read_inputs([path], options)
+    assert len(articles) == 300
+    assert {f.source: f.reason.split(";")[0] for f in failures} == {
+        f"{path}:101": "is longer than the limit of 1,000 bytes per record (option max_bytes)",
+        f"{path}:202": "is not UTF-8 (byte 13)",
+    }
+
+
 def test_jsonl_keeps_unicode_line_separators_inside_strings(tmp_path):
     path = tmp_path / "feed.ndjson"
     path.write_text(_line({"text": "One\u2028two."}) + "\r\n" + _line({"text": "Three."}), "utf-8")

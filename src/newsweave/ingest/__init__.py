@@ -38,7 +38,7 @@ from ..config import Options
 from ..errors import ConfigError, IngestError
 from ..model import Article, InputFailure
 from .html import article_from_html, looks_like_html
-from .jsonl import article_from_record, read_json, read_jsonl
+from .jsonl import article_from_record, read_json, read_jsonl, read_jsonl_file
 from .text import article_from_text, decode_bytes, find_sidecar, read_bytes, read_sidecar
 from .text import sidecar_names as _sidecar_names
 from .warc import is_warc_path
@@ -264,6 +264,15 @@ class _Reader:
             self.read_warc(path)
             return
         ext = os.path.splitext(path)[1].lower()
+        if ext in _JSONL_EXTENSIONS and not _utf16(path):
+            try:
+                articles, failures = read_jsonl_file(path, self.options.max_bytes)
+            except IngestError as exc:
+                self.fail(exc.source, exc.reason)
+                return
+            self.failures.extend(failures)
+            self.articles.extend(self._override(a) for a in articles)
+            return
         try:
             data = read_bytes(path, self.options.max_bytes)
             is_html = ext in _HTML_EXTENSIONS or _looks_like_html_bytes(data)
@@ -341,3 +350,13 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
 
 def _short(path: str) -> str:
     return path if len(path) <= _PATH_LOOKS_LIKE_TEXT else path[:60] + "..."
+
+
+def _utf16(path: str) -> bool:
+    """Whether a file starts with a UTF-16 or UTF-32 byte-order mark (read whole, decoded)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head.startswith((b"\xff\xfe", b"\xfe\xff"))

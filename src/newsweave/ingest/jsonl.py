@@ -15,7 +15,7 @@ from ..errors import IngestError
 from ..model import Article, InputFailure
 from .text import article_from_text, json_type, meta_fields
 
-__all__ = ["article_from_record", "read_json", "read_jsonl"]
+__all__ = ["article_from_record", "read_json", "read_jsonl", "read_jsonl_file"]
 
 _EXAMPLE = '{"text": "...", "title": "...", "outlet": "...", "published": "YYYY-MM-DD"}'
 
@@ -76,22 +76,100 @@ def read_jsonl(text: str, source: str) -> tuple[list[Article], list[InputFailure
     # split("\n"), not splitlines(): U+2028 and friends may sit unescaped
     # inside JSON strings and must not end a line.
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            failures.append(
-                InputFailure(
-                    where,
-                    f"is not valid JSON ({exc.msg} at column {exc.colno}); each line must be "
-                    f"one JSON object such as {_EXAMPLE}",
-                )
-            )
-            continue
-        _add_record(record, where, source, articles, failures)
+        _add_line(line, f"{source}:{number}", source, articles, failures)
     return articles, failures
+
+
+def read_jsonl_file(path: str, max_bytes: int) -> tuple[list[Article], list[InputFailure]]:
+    """Read a UTF-8 JSONL file line by line; ``max_bytes`` caps each line, not the file.
+
+    A JSONL file is a container: a dump of 100,000 reports is one file, and
+    each of its records gets the limit a file of its own would. A line too
+    long or not UTF-8 fails alone (as ``path:LINE``).
+
+    Raises:
+        IngestError: the file cannot be read, is empty, looks binary, or holds
+            no records.
+    """
+    from .text import _BINARY_MESSAGE, _looks_binary
+
+    articles: list[Article] = []
+    failures: list[InputFailure] = []
+    seen_bytes = seen_text = False
+    try:
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(_lines(fh, max_bytes), 1):
+                where = f"{path}:{number}"
+                if number == 1:
+                    if raw and _looks_binary(raw[:4096]):
+                        raise IngestError(path, _BINARY_MESSAGE)
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                seen_bytes = True
+                seen_text = seen_text or bool(raw.strip())
+                if raw is _TOO_LONG:
+                    failures.append(InputFailure(where, (
+                        f"is longer than the limit of {max_bytes:,} bytes per record "
+                        "(option max_bytes); raise max_bytes or shorten the record"
+                    )))
+                    continue
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    failures.append(InputFailure(where, (
+                        f"is not UTF-8 (byte {exc.start}); JSONL must be UTF-8: re-save it as "
+                        "UTF-8 and try again"
+                    )))
+                    continue
+                _add_line(line.rstrip("\r\n"), where, path, articles, failures)
+    except OSError as exc:
+        raise IngestError(
+            path, f"cannot be read ({exc.strerror or exc}); check its permissions"
+        ) from exc
+    if not seen_bytes:
+        raise IngestError(path, "is empty (0 bytes); give one JSON record per line")
+    if not seen_text and not failures:
+        raise IngestError(path, "contains only whitespace; give one JSON record per line")
+    if not articles and not failures:
+        raise IngestError(path, "holds no records; give one JSON record per line")
+    return articles, failures
+
+
+#: Stands for a line longer than the limit (its bytes are skipped, not kept).
+_TOO_LONG = b"\0too long"
+
+
+def _lines(fh: Any, max_bytes: int) -> Any:
+    """The lines of a binary file, each at most ``max_bytes`` (longer: ``_TOO_LONG``)."""
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            # Skip the rest of the over-long line without holding it.
+            while line and not line.endswith(b"\n"):
+                line = fh.readline(1 << 20)
+            yield _TOO_LONG
+            continue
+        yield line
+
+
+def _add_line(
+    line: str, where: str, source: str, articles: list[Article], failures: list[InputFailure]
+) -> None:
+    if not line.strip():
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        failures.append(
+            InputFailure(
+                where,
+                f"is not valid JSON ({exc.msg} at column {exc.colno}); each line must be "
+                f"one JSON object such as {_EXAMPLE}",
+            )
+        )
+        return
+    _add_record(record, where, source, articles, failures)
 
 
 def _add_record(
