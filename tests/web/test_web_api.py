@@ -202,6 +202,17 @@ def test_every_response_carries_the_security_headers(client, web_library):
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
 
 
+def test_head_answers_like_get_without_a_body(client, web_library):
+    story_id = story_of(web_library, "copy")
+    for url in ["/", f"/stories/{story_id}", "/api/stories", "/static/app.css"]:
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code == 200, url
+        assert head.content == b"", url
+        assert head.headers["content-type"] == got.headers["content-type"], url
+        assert head.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, url
+    assert client.head("/missing").status_code == 404
+
+
 def test_hostile_reports_are_escaped_in_every_page(client, web_library):
     story_id = story_of(web_library, "Evil & Co")
     pages = [client.get("/").text, client.get("/?q=script").text,

@@ -197,7 +197,8 @@ class _NewsweaveApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         inner = super().build_middleware_stack()
-        return SecurityHeaders(BodyLimit(inner, self.max_body, {INGEST_PATH: self.max_ingest}))
+        limited = BodyLimit(inner, self.max_body, {INGEST_PATH: self.max_ingest})
+        return SecurityHeaders(HeadAsGet(limited))
 
 
 def create_app(
@@ -703,6 +704,28 @@ class SecurityHeaders:
 
 
 _OURS = {k for k, _ in SECURITY_HEADERS} | {b"cache-control"}
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body (FastAPI routes list GET only): link
+    checkers and ``curl -I`` get the page's status and headers, not a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class BodyLimit:
