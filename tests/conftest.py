@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STORIES = FIXTURES / "stories"
+#: Screenshots of the browser tests, for a person to look at (git-ignored).
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+#: Debian's chromium (installed by .ci/run); never a downloaded browser.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+_LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +45,26 @@ def story_results(engine):
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright; the test is skipped when either is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (see .ci/run)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=_LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """``screenshot(page, name, full=False)`` saves ``test-artifacts/NAME.png``."""
+
+    def take(page, name: str, *, full: bool = False) -> None:  # noqa: ANN001 - a Playwright page
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+    return take

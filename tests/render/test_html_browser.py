@@ -6,38 +6,12 @@ either is missing. Screenshots land in test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from newsweave.model import Article
 from newsweave.render.html import to_html
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see .ci/run)"
-)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +25,9 @@ def demo_html(engine, tmp_path_factory) -> Path:
     return path
 
 
-def test_clicking_a_claim_highlights_its_sentences_in_each_report(browser, demo_html):
+def test_clicking_a_claim_highlights_its_sentences_in_each_report(
+    browser, demo_html, screenshot
+):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -72,14 +48,13 @@ def test_clicking_a_claim_highlights_its_sentences_in_each_report(browser, demo_
     for i in range(page.locator("mark.is-selected").count()):
         ids = page.locator("mark.is-selected").nth(i).get_attribute("data-claims").split()
         assert claim_id in ids
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report-claim-selected.png"), full_page=False)
+    screenshot(page, "report-claim-selected")
     # Following a conflict lights its sentences too.
     conflict = page.locator("li.claim.s-conflicting").first
     conflict_id = conflict.get_attribute("data-claim")
     conflict.locator("a.claim-link").click()
     assert page.locator(f'mark.is-selected[data-claims~="{conflict_id}"]').count() >= 2
-    page.screenshot(path=str(ARTIFACTS / "report-conflict-selected.png"), full_page=False)
+    screenshot(page, "report-conflict-selected")
     assert errors == []
     page.close()
 

@@ -8,32 +8,14 @@ land in test-artifacts/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from webdata import HOSTILE_TEXT, story_of
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (see .ci/run)"
-)
-sync_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _free_port() -> int:
@@ -62,14 +44,6 @@ def base_url(web_library):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 class Watch:
@@ -105,18 +79,15 @@ def _in_viewport(page, locator) -> bool:
     return box is not None and 0 <= box["y"] < size["height"] and box["height"] > 0
 
 
-def _shot(page, name: str, *, full: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=full)
-
-
-def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, web_library):
+def test_read_a_story_click_a_citation_and_follow_a_conflict(
+    browser, base_url, web_library, screenshot
+):
     page = browser.new_page(viewport={"width": 1360, "height": 900})
     watch = Watch(page, base_url)
     page.goto(base_url + "/")
     rows = page.locator("tr.story-row")
     assert rows.count() >= 4
-    _shot(page, "stories")
+    screenshot(page, "web-stories")
 
     story_id = story_of(web_library, "number-conflict")
     page.locator(f'a.story-link[href="/stories/{story_id}"]').click()
@@ -124,7 +95,7 @@ def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, 
     assert page.locator("table.matrix tbody tr").count() >= 2
     assert page.locator("table.matrix td.reports").count() >= 2
     assert page.locator("svg.timeline circle.dot").count() == 2
-    _shot(page, "story", full=True)
+    screenshot(page, "web-story", full=True)
 
     # A citation: with JavaScript its sentence shows highlighted under the brief item...
     cite = page.locator("a.cite").first
@@ -134,7 +105,7 @@ def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, 
     preview = page.locator(".cite-preview mark.cited")
     preview.wait_for()
     assert preview.inner_text() == quote
-    _shot(page, "citation-preview")
+    screenshot(page, "web-citation-preview")
     # ...and it leads on to the sentence highlighted in its report, scrolled into view.
     page.locator(".cite-preview a.open-report").click()
     page.wait_for_url("**/articles/**")
@@ -142,7 +113,7 @@ def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, 
     assert cited.count() >= 1
     assert " ".join(cited.all_inner_texts()).replace("\n", " ").split() == quote.split()
     assert _in_viewport(page, cited.first)
-    _shot(page, "citation-in-report")
+    screenshot(page, "web-citation-in-report")
 
     # Follow a conflict: each side links to its span, highlighted in its report.
     page.goto(f"{base_url}/stories/{story_id}#conflicts")
@@ -159,7 +130,7 @@ def test_read_a_story_click_a_citation_and_follow_a_conflict(browser, base_url, 
     claim.click()
     page.wait_for_url(f"**/stories/{story_id}#claim-{claim_id}")
     assert page.locator(f"tr#claim-{claim_id}").is_visible()
-    _shot(page, "conflict-followed")
+    screenshot(page, "web-conflict-followed")
     watch.assert_clean()
     page.close()
 
@@ -187,7 +158,7 @@ def test_pages_work_without_javascript(browser, base_url, web_library):
     context.close()
 
 
-def test_hostile_reports_run_nothing_anywhere(browser, base_url, web_library):
+def test_hostile_reports_run_nothing_anywhere(browser, base_url, web_library, screenshot):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     watch = Watch(page, base_url)
     story_id = story_of(web_library, "Evil & Co")
@@ -218,6 +189,6 @@ def test_hostile_reports_run_nothing_anywhere(browser, base_url, web_library):
     assert HOSTILE_TEXT in body or "window.__pwned = 6" in body
     page.goto(f"{base_url}/stories/{story_id}")
     assert '<b onmouseover="window.__pwned = 5">Evil & Co</b>' in page.inner_text("body")
-    _shot(page, "hostile-story", full=True)
+    screenshot(page, "web-hostile-story", full=True)
     watch.assert_clean()
     page.close()
