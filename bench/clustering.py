@@ -30,6 +30,7 @@ keeps analyses and sentence embeddings outside the repository between runs.
 Usage::
 
     python bench/clustering.py [--only ecb|neus] [--neus-split val|train] [--seeds 1 2 3] [--sweep]
+                               [--weights '{"entities": 0}']
                                [--cache /tmp/nw-cache] [--json bench/results/clustering.json]
 """
 
@@ -212,7 +213,7 @@ def evaluate(
         orders[f"shuffled (seed {seed})"] = order
     f1s = []
     for label, order in orders.items():
-        pred, secs = run_online(feats, order)
+        pred, secs = run_online(feats, order, weights=args.weights)
         s = scores(pred, gold)
         f1s.append(s["F1"])
         out["online"][label] = {**s, "seconds": secs}
@@ -223,7 +224,7 @@ def evaluate(
         out["online_shuffled_mean_F1"] = float(np.mean(shuffled))
 
     t = time.perf_counter()
-    pred = cluster.recluster(feats)
+    pred = cluster.recluster(feats, weights=args.weights)
     secs = time.perf_counter() - t
     s = scores(pred, gold)
     out["recluster"] = {**s, "seconds": secs}
@@ -254,9 +255,10 @@ def evaluate(
         for th in np.round(np.arange(0.30, 0.61, 0.025), 3):
             row: list[Any] = [f"{th:.3f}"]
             if order is not None:
-                pred, _ = run_online(feats, order, threshold=float(th))
+                pred, _ = run_online(feats, order, threshold=float(th), weights=args.weights)
                 row.append(scores(pred, gold)["F1"])
-            row.append(scores(cluster.recluster(feats, threshold=float(th)), gold)["F1"])
+            row.append(scores(cluster.recluster(feats, threshold=float(th), weights=args.weights),
+                              gold)["F1"])
             sweep_rows.append(row)
         heads = ["threshold"] + (["online F1 (first seed)"] if order is not None else [])
         print()
@@ -275,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="shuffled arrival orders for the online clusterer")
     ap.add_argument("--keep-urls", action="store_true",
                     help="leave ECB+ URL lines in the text (they leak the gold subtopic)")
+    ap.add_argument("--weights", type=json.loads,
+                    help='override part weights, e.g. \'{"entities": 0}\' (an ablation)')
     ap.add_argument("--sweep", action="store_true", help="also print F1 per threshold")
     ap.add_argument("--cache", help="folder outside the repository for analyses and embeddings")
     ap.add_argument("--json", help="write numbers here (under bench/results/)")
@@ -308,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         "params": {
             "threshold": cluster.THRESHOLD,
             "recluster_threshold": cluster.RECLUSTER_THRESHOLD,
-            "weights": dict(cluster.WEIGHTS),
+            "weights": {**cluster.WEIGHTS, **(args.weights or {})},
             "lead_sentences": cluster.LEAD_SENTENCES,
             "max_gap_days": cluster.MAX_GAP_DAYS,
             "keep_urls": args.keep_urls,

@@ -66,9 +66,9 @@ MAX_TERMS = 150
 #: Weights of the five parts of the similarity (see the module docstring).
 #: Calibrated by B-cubed F1 of the online clusterer, mean over three arrival
 #: orders, on ECB+ and NeuS val together (NeuS train is the held-out check).
-#: On ECB+ the embedding alone gave 0.80, + entities 0.87, + terms 0.89;
-#: NeuS (one-sentence leads) wants the terms weighed up: terms 0.5 -> 1 took
-#: it from 0.79 to 0.81 and left ECB+ where it was.
+#: What each part adds is in docs/benchmarks.md section 4
+#: (``bench/clustering.py --weights``): terms at 0.5 instead of 1 cost NeuS
+#: val 0.05 (one-sentence leads name few entities); no terms cost 0.31.
 WEIGHTS: Mapping[str, float] = {
     "vector": 1.0,
     "entities": 0.5,
@@ -78,16 +78,15 @@ WEIGHTS: Mapping[str, float] = {
 }
 #: A part's weight shrinks for a report with few keys in it, by
 #: ``keys / (keys + EVIDENCE[part])``: one or two names say less about which
-#: event a short lead is about than twenty do about a long report (NeuS
-#: 0.81 -> 0.84 for entities, ECB+ unchanged).
+#: event a short lead is about than twenty do about a long report (tuned by
+#: hand on NeuS val; ECB+, whose reports name many entities, is unaffected).
 EVIDENCE: Mapping[str, float] = {"entities": 5.0}
 _OPTIONAL_PARTS = frozenset({"dates", "numbers"})
 _SPARSE_PARTS = ("entities", "terms", "dates", "numbers")
 #: Parts whose keys are weighted by inverse document frequency over the reports
 #: seen so far (``log((1 + N) / (1 + df)) + 1``, as scikit-learn's smoothed
 #: idf): "said", "police" or "United States" say little about which event a
-#: report is about. On NeuS val the terms part alone went from 0.79 to 0.83
-#: B-cubed F1 with idf (pairs tuned on ECB+ moved less, +0.005).
+#: report is about.
 IDF_PARTS = frozenset({"entities", "terms", "numbers"})
 
 #: Similarity at or above which a report joins a story (online). Calibrated
