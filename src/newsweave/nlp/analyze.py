@@ -161,7 +161,7 @@ class Analyzer:
         for q in quantities:
             q.anchor, q.aside = quantity_anchor(doc, q.start, q.end)
         resolver = SpeakerResolver(mentions)
-        extractor = ClaimExtractor(article.id, resolver)
+        extractor = ClaimExtractor(article.id, resolver, text)
         claims = []
         for index, (sent, info) in enumerate(zip(spacy_sents, sentences, strict=True)):
             claims.extend(

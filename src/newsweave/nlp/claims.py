@@ -91,7 +91,7 @@ def _inherited_subject(tok: Token) -> Token | None:
     return None
 
 
-def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int) -> str:
+def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int, text: str) -> str:
     if subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}:
         name, _, _ = resolver.resolve(subj.doc[subj.i : subj.i + 1])
         return name
@@ -101,7 +101,7 @@ def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int) -> str:
         toks = [t for t in toks if t.i <= subj.i][-MAX_SUBJECT_TOKENS:]
     if not toks:
         return subj.text
-    return subj.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    return text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
 
 
 def _main_runs(toks: list[Token]) -> list[Token]:
@@ -120,9 +120,11 @@ def _main_runs(toks: list[Token]) -> list[Token]:
 class ClaimExtractor:
     """Cuts one article's sentences into claims."""
 
-    def __init__(self, article_id: str, resolver: SpeakerResolver) -> None:
+    def __init__(self, article_id: str, resolver: SpeakerResolver, text: str) -> None:
         self.article_id = article_id
         self.resolver = resolver
+        # The parsed text (spaCy's Doc.text joins every token on each read).
+        self.text = text
 
     def sentence_claims(
         self,
@@ -229,12 +231,13 @@ class ClaimExtractor:
         claim_id: str,
     ) -> Claim:
         doc = sent.doc
+        full = self.text
         start = ts[0].idx
         end = ts[-1].idx + len(ts[-1].text)
         # A closing quote mark right after the clause belongs to it.
-        while end < sent.end_char and doc.text[end] in "”\"’":
+        while end < sent.end_char and full[end] in "”\"’":
             end += 1
-        text = " ".join(doc.text[start:end].split())
+        text = " ".join(full[start:end].split())
         lemmas = [t.lemma_.lower() for t in ts
                   if _is_content(t) and t.is_alpha]
         ents = [m for m in mentions if start <= m.start and m.end <= end]
@@ -260,7 +263,7 @@ class ClaimExtractor:
             if subj is not None and subj.idx < start_char:
                 subj = None  # never a word of the dateline
             if subj is not None:
-                subject = _subject_text(subj, self.resolver, start_char)
+                subject = _subject_text(subj, self.resolver, start_char, full)
                 if subj.idx < start:
                     # Restore a subject that lies outside the clause, for the
                     # reader; the clause alone is what gets compared, so that
@@ -275,7 +278,7 @@ class ClaimExtractor:
                     ents += [m for m in mentions if lo <= m.start and m.end <= hi]
                 elif subj.pos_ == "PRON" and subject != subj.text:
                     # "He said ..." reads as "Vos said ..." once resolved.
-                    raw = doc.text[start:end]
+                    raw = full[start:end]
                     off = subj.idx - start
                     text = " ".join((raw[:off] + subject + raw[off + len(subj.text) :]).split())
                     ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]

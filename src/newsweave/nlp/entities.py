@@ -134,6 +134,7 @@ def _title_apposition(ent: Span) -> tuple[int, int] | None:
 def extract_mentions(doc: Doc) -> list[EntityMention]:
     """Entity mentions of one parsed article, each with its title if given."""
     out: list[EntityMention] = []
+    full = doc.text  # Doc.text joins every token: read it once
     for ent in doc.ents:
         if ent.label_ not in KEPT_LABELS:
             continue
@@ -142,10 +143,10 @@ def extract_mentions(doc: Doc) -> list[EntityMention]:
         # spaCy sometimes keeps a leading "the" or a trailing possessive.
         if ent[0].lower_ == "the" and len(ent) > 1:
             start = ent[1].idx
-            text = doc.text[start:end]
+            text = full[start:end]
         if ent[-1].text in {"'s", "’s"} and len(ent) > 1:
             end = ent[-2].idx + len(ent[-2].text)
-            text = doc.text[start:end]
+            text = full[start:end]
         mention = EntityMention(label=ent.label_, start=start, end=end, text=text)
         if ent.label_ == "PERSON":
             rng = _title_before(ent) or _title_apposition(ent)
@@ -158,7 +159,7 @@ def extract_mentions(doc: Doc) -> list[EntityMention]:
                     t0, t1 = title_toks[0], title_toks[-1]
                     mention.title_start = t0.idx
                     mention.title_end = t1.idx + len(t1.text)
-                    mention.title = doc.text[mention.title_start:mention.title_end]
+                    mention.title = full[mention.title_start:mention.title_end]
         out.append(mention)
     return out
 

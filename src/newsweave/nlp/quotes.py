@@ -91,16 +91,17 @@ class SpeakerResolver:
 def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
     resolver = SpeakerResolver(mentions)
     quotes: list[Quote] = []
+    text = doc.text  # Doc.text joins every token: read it once
     # 1. Direct quotes.
-    for m in _QUOTE_RE.finditer(doc.text):
+    for m in _QUOTE_RE.finditer(text):
         g = next(i for i in (1, 2, 3) if m.group(i) is not None)
         start, end = m.start(g), m.end(g)
-        inner = doc.text[start:end].strip().rstrip(",")
+        inner = text[start:end].strip().rstrip(",")
         if len(inner.split()) < MIN_QUOTE_WORDS:
             continue  # scare quotes ("very good") carry no statement of their own
-        end = start + len(doc.text[start:end].rstrip().rstrip(","))
+        end = start + len(text[start:end].rstrip().rstrip(","))
         span = doc.char_span(start, end, alignment_mode="expand")
-        q = Quote(start=start, end=end, text=doc.text[start:end], direct=True)
+        q = Quote(start=start, end=end, text=text[start:end], direct=True)
         if span is not None:
             spk, _ = _sentence_speaker(span.sent)
             if spk is not None and not (spk.start_char >= start and spk.end_char <= end):
@@ -119,7 +120,7 @@ def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
         start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
         if any(s <= start and end <= e for s, e in direct_ranges):
             continue
-        q = Quote(start=start, end=end, text=doc.text[start:end], direct=False)
+        q = Quote(start=start, end=end, text=text[start:end], direct=False)
         q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
         quotes.append(q)
     for sent in doc.sents:
