@@ -17,7 +17,12 @@ the total is exactly what ``compare_articles`` costs.
 Usage::
 
     python bench/throughput.py [--runs 3] [--limit N] [--json bench/results/throughput.json]
-                               [--profile] [--data DIR]
+                               [--profile] [--ceilings] [--data DIR]
+
+``--ceilings`` then times each model alone, given the whole machine: spaCy's
+``nlp.pipe`` over the documents in one and in two processes, and the sentence
+model over exactly the texts one run sent through it. No comparison can run
+faster than the slower of the two.
 
 Target (issue): at least 20 articles/s and under 2 GB resident on a laptop-class CPU.
 """
@@ -63,6 +68,7 @@ class _Timer:
         self.seconds = 0.0
         self.calls = 0
         self.items = 0
+        self.texts: list[str] = []  # of the last run (for --ceilings)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
@@ -73,11 +79,13 @@ class _Timer:
             self.calls += 1
             if args and isinstance(args[0], list | tuple):
                 self.items += len(args[0])
+                self.texts.extend(args[0])
 
     def reset(self) -> None:
         self.seconds = 0.0
         self.calls = 0
         self.items = 0
+        self.texts = []
 
 
 def load_batches(data, limit: int | None):  # noqa: ANN001, ANN201
@@ -142,6 +150,32 @@ def one_run(
     }
 
 
+def measure_ceilings(engine, batches, model_t: _Timer | None) -> dict[str, float]:  # noqa: ANN001
+    """Articles/s of each model alone: the fastest any comparison could go."""
+    texts = [a.text for b in batches for a in b]
+    out: dict[str, float] = {}
+    for procs in (1, 2):
+        t = time.perf_counter()
+        for _ in engine.analyzer.nlp.pipe(texts, batch_size=32, n_process=procs):
+            pass
+        out[f"spacy_{procs}_process"] = len(texts) / (time.perf_counter() - t)
+    if model_t is not None and model_t.texts:
+        t = time.perf_counter()
+        model_t.fn(model_t.texts)  # the bare model call, no cache
+        secs = time.perf_counter() - t
+        out["embedder_texts_per_s"] = len(model_t.texts) / secs
+        out["embedder"] = len(texts) / secs
+    print("\n" + table(
+        ["model alone", "articles/s"],
+        [["spaCy `nlp.pipe`, 1 process", f"{out['spacy_1_process']:.1f}"],
+         ["spaCy `nlp.pipe`, 2 processes", f"{out['spacy_2_process']:.1f}"]]
+        + ([[f"sentence model, the {len(model_t.texts)} texts of one run "
+             f"({out['embedder_texts_per_s']:.0f} texts/s)", f"{out['embedder']:.1f}"]]
+           if "embedder" in out else []),
+    ))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", help="datasets folder (default ../shared/datasets)")
@@ -150,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the numbers here (under bench/results/)")
     ap.add_argument("--profile", action="store_true",
                     help="run one extra pass under cProfile and print the top entries to stderr")
+    ap.add_argument("--ceilings", action="store_true",
+                    help="then time spaCy (1 and 2 processes) and the sentence model alone")
     ap.add_argument("--torch-threads", type=int,
                     help="torch.set_num_threads(N) before timing (default: torch's own choice)")
     args = ap.parse_args(argv)
@@ -303,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     ))
     print(f"\nModels loaded + warm-up batch: {load_s:.1f}s; peak RSS after load "
           f"{rss_loaded:.0f} MB. Engine source {fingerprint}. Machine: {machine()}")
+    ceilings = None
+    if args.ceilings:
+        ceilings = measure_ceilings(engine, batches, model_t)
     stable = check_fingerprint(fingerprint)
 
     write_json(args.json, {
@@ -317,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine_fingerprint": fingerprint,
         "engine_unchanged_during_run": stable,
         "targets": {"articles_per_s": TARGET_ARTICLES_PER_S, "rss_mb": TARGET_RSS_MB},
+        "ceilings": ceilings,
     })
     return 0
 

@@ -32,7 +32,7 @@ import numpy as np
 from .cluster import DocFeatures, OnlineClusterer, features_batch, features_of, recluster
 from .dedup import CopyIndex, minhash_signature
 from .engine import Engine
-from .errors import ConfigError, NewsweaveError, NotFound, StoreError
+from .errors import ConfigError, NewsweaveError, StoreError
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison, InputFailure
 from .store import Store, StorySummary
@@ -278,7 +278,7 @@ class Library:
         matches = [k for k, _ in self.copy_index.matches(sig, size) if k != article.id]
         if not matches:
             return None
-        copies = self.store.copies()
+        copies = self.store.copies(matches)
         originals = {copies.get(k, k) for k in matches} - {article.id}
         if not originals:
             return None
@@ -287,12 +287,9 @@ class Library:
         return best.id
 
     def _story_title(self, story_id: str, article: Article) -> str:
-        try:
-            current = self.store.get_story(story_id)
-        except NotFound:
-            current = None
-        if current is not None and current.title:
-            return current.title
+        current = self.store.story_title(story_id)
+        if current:
+            return current
         return article.title or " ".join(article.text[article.body_start :].split()[:12])
 
     # -- stories ----------------------------------------------------------------------------

@@ -199,6 +199,10 @@ def test_copies(store):
     a, b = (k for k, _ in store.put_articles([_article(1), _article(2)]))
     store.set_copy_of(b, a)
     assert store.copies() == {b: a}
+    # Only the copies among the ids asked for (the ingest asks per match).
+    assert store.copies([a, b]) == {b: a}
+    assert store.copies([a]) == {}
+    assert store.copies([]) == {}
     store.set_copy_of(b, None)
     assert store.copies() == {}
     with pytest.raises(NotFound):
@@ -337,6 +341,8 @@ def test_stories(store):
     assert (s1.first_published, s1.last_published) == ("2025-03-17", "2025-03-19")
     assert s1.state is None
     assert store.get_story("s1").state == {"centroid": [0.1, 0.2]}
+    assert store.story_title("s1") == "Bridge repairs"
+    assert store.story_title("no-such-story") is None
     assert [a.id for a in store.story_articles("s2")] == [keys[3]]
     # A title update keeps the clusterer's state; states are replaced by id.
     store.put_story("s1", "Bridge repairs, day two")

@@ -569,14 +569,13 @@ class Store:
                 "UPDATE articles SET copy_of = ? WHERE id = ?", (original_id, article_id)
             )
 
-    def copies(self) -> dict[str, str]:
-        """Every article marked as a copy, mapped to its original."""
+    def copies(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Every article marked as a copy (or those among ``ids``), mapped to its original."""
+        select = "SELECT id, copy_of FROM articles WHERE copy_of IS NOT NULL"
         with self._errors("read copies"), self._reading() as conn:
-            return dict(
-                conn.execute(
-                    "SELECT id, copy_of FROM articles WHERE copy_of IS NOT NULL ORDER BY seq"
-                ).fetchall()
-            )
+            if ids is not None:
+                return dict(_select_in(conn, select, "id", ids))
+            return dict(conn.execute(f"{select} ORDER BY seq").fetchall())
 
     def article_ids_without_story(self) -> list[str]:
         """Ids of the articles not yet in a story, in the order they were stored."""
@@ -829,6 +828,12 @@ class Store:
         [record] = _story_records([row[:3]], members)
         record.state = json.loads(row[3])
         return record
+
+    def story_title(self, story_id: str) -> str | None:
+        """A story's title; None when no story has that id (or it has no title)."""
+        with self._errors("read a story"), self._reading() as conn:
+            row = conn.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def stories(self, since: str | None = None) -> list[StoryRecord]:
         """Stories, most recently updated first (without their clusterer state).
