@@ -61,6 +61,13 @@ class QueryError(StoreError):
     http_status = 400
 
 
+class QueryTimeout(StoreError):
+    """A read stopped at the store's time limit (``Store.read_timeout``)."""
+
+    code = "E032"
+    http_status = 503
+
+
 class NotFound(NewsweaveError):
     code = "E040"
     http_status = 404

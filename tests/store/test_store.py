@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from newsweave.errors import NotFound, StoreError
+from newsweave.errors import NotFound, QueryTimeout, StoreError
 from newsweave.model import AnalyzedArticle, Article, Claim, EntityMention, Quantity, Sentence
 from newsweave.store import MIGRATIONS, Store, article_key, default_db_path
 from newsweave.store.migrations import run_script
@@ -524,3 +524,26 @@ def test_concurrent_writers_from_threads(store):
     assert errors == []
     assert store.count_articles() == 80
     assert store.check() == []
+
+
+# --- read time limit ---------------------------------------------------------------------------
+
+
+def test_read_time_limit_stops_a_long_read_and_leaves_the_store_usable(store):
+    store.put_articles([_article(n) for n in range(2000)])
+    store.read_timeout = 1e-9  # every read that runs past the first check is over time
+    with pytest.raises(QueryTimeout, match=r"took longer than 1e-09 s.*narrow the query") as info:
+        store.articles()
+    assert str(store.path) in str(info.value)
+    assert info.value.http_status == 503
+    with pytest.raises(QueryTimeout):
+        store.search("council")
+    # The reader connection is not left in a transaction, and nothing was lost.
+    store.read_timeout = None
+    assert len(store.articles()) == 2000
+    assert len(store.search("council", limit=5)) == 5
+    store.put_articles([_article(5000)])
+    assert store.count_articles() == 2001
+    # A generous limit does not get in the way.
+    store.read_timeout = 60.0
+    assert len(store.articles()) == 2001

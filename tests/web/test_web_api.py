@@ -320,3 +320,27 @@ def test_request_bodies_are_capped(ingest_client):
 def test_hostile_fixture_reports_are_stored_verbatim(web_library):
     stored = {a.outlet for a in web_library.store.articles()}
     assert {a.outlet for a in HOSTILE} <= stored
+
+
+def test_a_read_over_the_time_limit_answers_503_and_the_app_goes_on(engine, tmp_path):
+    from newsweave.model import Article
+
+    store = Store(tmp_path / "many.db")
+    try:
+        store.put_articles(
+            Article(text=f"Report {n}: the harbour ferry was delayed by {n} minutes.",
+                    title=f"Ferry delayed ({n})")
+            for n in range(2000)
+        )
+        library = Library(store, engine)
+        with TestClient(create_app(library, read_timeout=1e-9)) as slow:
+            error = assert_error(slow.get("/api/search", params={"q": "ferry"}), 503, "E032")
+            assert "took longer" in error["message"]
+            page = slow.get("/", params={"q": "ferry"})
+            assert page.status_code == 503 and "took longer" in page.text
+        assert store.read_timeout == 1e-9  # the app set it on the store it reads
+        with TestClient(create_app(library)) as quick:
+            hits = quick.get("/api/search", params={"q": "ferry", "limit": 3}).json()
+            assert len(hits["hits"]) == 3
+    finally:
+        store.close()

@@ -31,6 +31,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -42,7 +43,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from ..errors import NotFound, QueryError, StoreError
+from ..errors import NotFound, QueryError, QueryTimeout, StoreError
 from ..model import AnalyzedArticle, Article
 from .migrations import MIGRATIONS, Migrations
 from .migrations import apply as apply_migrations
@@ -63,6 +64,8 @@ log = logging.getLogger(__name__)
 #: StoreError. Ingest transactions are short (one batch), so five seconds
 #: covers a busy neighbour without hanging an interactive command for long.
 BUSY_TIMEOUT_S = 5.0
+#: SQLite virtual-machine steps between two checks of a read's time limit.
+READ_CHECK_STEPS = 10_000
 
 # Ids per ``IN (...)`` query; far below SQLite's host-parameter limit.
 _CHUNK = 500
@@ -247,11 +250,16 @@ class Store:
         path: str | PathLike[str],
         *,
         timeout: float = BUSY_TIMEOUT_S,
+        read_timeout: float | None = None,
         migrations: Migrations | None = None,
     ) -> None:
         self._memory = str(path) == ":memory:"
         self.path = Path(path)
         self._timeout = timeout
+        #: Seconds a read (one ``_reading`` block on a reader thread) may run
+        #: before SQLite stops it with ``QueryTimeout``; None: no limit. A
+        #: server sets it so that one costly query cannot hold a worker.
+        self.read_timeout = read_timeout
         self._lock = threading.RLock()
         self._depth = 0
         self._owner: int | None = None
@@ -411,21 +419,42 @@ class Store:
             with self._lock:
                 yield self._writer
             return
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        local = self._local
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
         if conn is None:
             conn = self._connect(readonly=True)
-            self._local.conn = conn
+            conn.set_progress_handler(self._over_time, READ_CHECK_STEPS)
+            local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)
         if conn.in_transaction:  # a read inside another read
             yield conn
             return
+        limit = self.read_timeout
+        local.deadline = time.monotonic() + limit if limit else None
+        local.timed_out = False
         conn.execute("BEGIN")
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            if local.timed_out:
+                raise QueryTimeout(
+                    f"reading {self.path} took longer than {limit:g} s and was stopped; "
+                    "narrow the query (fewer words, a date range) or try again later"
+                ) from exc
+            raise
         finally:
+            local.deadline = None
             if conn.in_transaction:
                 conn.execute("COMMIT")
+
+    def _over_time(self) -> int:
+        """SQLite's progress handler on reader connections: non-zero stops the query."""
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            self._local.timed_out = True
+            return 1
+        return 0
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

@@ -77,6 +77,9 @@ SECURITY_HEADERS = [
 MAX_BODY_BYTES = 64 * 1024
 #: Largest ingest request body: a batch of a few hundred full-length reports.
 MAX_INGEST_BYTES = 8 * 1024 * 1024
+#: Seconds one store read may take before it is stopped and the request gets
+#: a 503 (a costly search must not hold a worker for long).
+READ_TIMEOUT_S = 10.0
 #: Most reports in one ingest request, and the longest report text accepted (characters).
 MAX_INGEST_ARTICLES = 500
 MAX_TEXT_CHARS = 1_000_000
@@ -209,6 +212,7 @@ def create_app(
     compute: bool = True,
     max_body_bytes: int = MAX_BODY_BYTES,
     max_ingest_bytes: int = MAX_INGEST_BYTES,
+    read_timeout: float | None = READ_TIMEOUT_S,
 ) -> FastAPI:
     """The web app over a store.
 
@@ -222,6 +226,8 @@ def create_app(
             cached (seconds); false: show what the store has and say it is not compared yet.
         max_body_bytes: largest request body accepted, but for ingest.
         max_ingest_bytes: largest ingest request body.
+        read_timeout: seconds a store read may run before it is stopped (503); set on the
+            store the app reads (``Store.read_timeout``); None: no limit.
 
     Raises:
         ConfigError: an empty token.
@@ -239,6 +245,7 @@ def create_app(
 
         owned = Store(source)
         library = Library(owned, Engine.shared(options or Options()))
+    library.store.read_timeout = read_timeout
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
