@@ -10,6 +10,7 @@ from .errors import (
     NewsweaveError,
     NotFound,
     QueryError,
+    QueryTimeout,
     StoreError,
     TooLarge,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "NewsweaveError",
     "NotFound",
     "QueryError",
+    "QueryTimeout",
     "StoreError",
     "TooLarge",
     "compare",
