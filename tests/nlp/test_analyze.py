@@ -104,3 +104,33 @@ def test_batch_keeps_order_and_offsets(engine) -> None:
         [duration] = [q for q in r.quantities if q.kind == "duration"]
         assert duration.value == n * 3600.0
         assert r.article.text[duration.start : duration.end] == duration.text
+
+
+def test_threads_analyse_one_at_a_time_and_get_what_one_thread_gets(engine) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f"The pier at Harrow Point reopened on Monday after {n} weeks of repairs, the mayor said. "
+        f"Ferries will run every {n + 10} minutes, officials said."
+        for n in range(8)
+    ]
+    batches = [[Article(text=t, id=f"t{n}")] for n, t in enumerate(texts)]
+    alone = [engine.analyzer.analyze(b)[0].to_dict() for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        together = [r[0].to_dict() for r in pool.map(engine.analyzer.analyze, batches)]
+    assert together == alone
+
+    # A second caller waits while an analysis holds the pipeline.
+    done = threading.Event()
+
+    def analyse() -> None:
+        engine.analyzer.analyze(batches[0])
+        done.set()
+
+    with engine.analyzer._lock:
+        worker = threading.Thread(target=analyse)
+        worker.start()
+        assert not done.wait(0.3)
+    worker.join(timeout=60)
+    assert done.is_set()

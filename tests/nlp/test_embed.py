@@ -120,3 +120,15 @@ def test_unknown_model_name_raises_model_error() -> None:
         load_embedder("newsweave-test/no-such-embedder")
     assert "'newsweave-test/no-such-embedder'" in str(info.value)
     assert "--embed-model" in str(info.value)
+
+
+def test_embedder_threads_share_the_cache_safely() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    emb = load_embedder("hashing")
+    texts = [f"Ferry {n} left the harbour at {n % 12} o'clock." for n in range(400)]
+    alone = load_embedder("hashing").encode(texts)
+    with ThreadPoolExecutor(8) as pool:
+        parts = list(pool.map(lambda i: emb.encode(texts[i : i + 50]), range(0, 400, 50)))
+    np.testing.assert_array_equal(np.concatenate(parts), alone)
+    assert len(emb._memory) == 400

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -110,6 +111,9 @@ class Analyzer:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
         self._nlp: Language | None = None
+        # spaCy pipelines are not made for concurrent calls (the tokenizer's
+        # cache, for one, is shared state): one analysis at a time.
+        self._lock = threading.Lock()
 
     @property
     def nlp(self) -> Language:
@@ -118,9 +122,13 @@ class Analyzer:
         return self._nlp
 
     def analyze(self, articles: Iterable[Article]) -> list[AnalyzedArticle]:
-        return list(self.iter_analyze(articles))
+        """The analyses of ``articles``; safe to call from several threads."""
+        with self._lock:
+            return list(self.iter_analyze(articles))
 
     def iter_analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        """The analyses one by one, as they are done (one thread only: use
+        ``analyze`` where others may analyse at the same time)."""
         stream = ((self._make_doc(a), a) for a in articles)
         for doc, article in self.nlp.pipe(
             stream, as_tuples=True, batch_size=self.options.batch_size

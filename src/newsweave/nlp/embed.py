@@ -81,6 +81,8 @@ class Embedder:
 
     def __init__(self, cache_dir: Path | None = None, batch_size: int = 64) -> None:
         self.batch_size = batch_size
+        # One encode at a time: the model and the in-memory cache are shared.
+        self._lock = threading.Lock()
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self._disk = _DiskCache(cache_dir, self.name) if cache_dir else None
 
@@ -88,9 +90,14 @@ class Embedder:
         raise NotImplementedError
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of ``texts`` as a (len(texts), dim) float32 array, rows normalised."""
+        """Embeddings of ``texts`` as a (len(texts), dim) float32 array, rows
+        normalised; safe to call from several threads."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode_cached(texts)
+
+    def _encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         keys = [_key(t) for t in texts]
         found: dict[str, np.ndarray] = {k: self._memory[k] for k in keys if k in self._memory}
         missing = [k for k in dict.fromkeys(keys) if k not in found]
