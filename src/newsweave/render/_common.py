@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -67,6 +67,50 @@ def brief_by_kind(comparison: Comparison) -> list[tuple[str, list]]:
 
 def brief_heading(kind: str) -> str:
     return BRIEF_HEADING.get(kind, kind.replace("_", " ").capitalize())
+
+
+def css_token(value: str | None) -> str:
+    """A value as a class-name token (statuses come from our code, but never trust)."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (value or "")) or "unknown"
+
+
+def brief_sections(
+    comparison: Comparison,
+    articles: dict[str, Article],
+    labels: dict[str, str],
+    *,
+    href: Callable[[Citation, bool], str | None],
+    quote_limit: int,
+) -> list[dict]:
+    """The brief as the HTML report and the web page show it: sections by kind, each entry
+    with its citations (source label, link, the quoted sentence, the cited claim's id).
+
+    ``href(citation, found)`` links a citation; ``found`` is false when its span is not in
+    the article text (the page may still link the article, the report cannot).
+    """
+    cite_claim = citation_claims(comparison)
+    sections = []
+    for kind, items in brief_by_kind(comparison):
+        entries = []
+        for item in items:
+            cites = []
+            for c in item.citations:
+                quote = span_text(articles, c.article, c.start, c.end)
+                cites.append(
+                    {
+                        "label": labels.get(c.article, c.article),
+                        "href": href(c, quote is not None),
+                        "quote": truncate(quote, quote_limit) if quote else "",
+                        "claim": cite_claim.get((c.article, c.start, c.end), ""),
+                    }
+                )
+            entries.append(
+                {"text": item.text, "outlet": item.outlet, "kind": css_token(kind), "cites": cites}
+            )
+        sections.append(
+            {"kind": css_token(kind), "heading": brief_heading(kind), "entries": entries}
+        )
+    return sections
 
 
 def span_text(articles: dict[str, Article], article_id: str, start: int, end: int) -> str | None:

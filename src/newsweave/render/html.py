@@ -21,10 +21,9 @@ from ..errors import ConfigError
 from ..model import Comparison
 from ._common import (
     article_map,
-    brief_by_kind,
-    brief_heading,
-    citation_claims,
+    brief_sections,
     claims_by_status,
+    css_token,
     independent_reports,
     one_line,
     original_of,
@@ -34,7 +33,6 @@ from ._common import (
     span_text,
     status_label,
     summary_counts,
-    truncate,
 )
 
 TEMPLATE = "report.html.j2"
@@ -112,11 +110,6 @@ def segments(
     return out
 
 
-def _css_token(value: str) -> str:
-    """A status as a class-name token (statuses come from our code, but never trust)."""
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in value) or "unknown"
-
-
 def _anchor_id(article: str, offset: int) -> str:
     return f"at-{article}-{offset}"
 
@@ -125,8 +118,7 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
     """Everything the template shows, as plain values (all text still unescaped)."""
     labels = source_labels(comparison)
     articles = article_map(comparison)
-    status = {g.id: _css_token(g.status) for g in comparison.claims}
-    cite_claim = citation_claims(comparison)
+    status = {g.id: css_token(g.status) for g in comparison.claims}
 
     # Anchors in the reports, targets of plain links (so the page works without JavaScript):
     # the start of every cited span and conflicting version, and each claim's first mention.
@@ -193,7 +185,7 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
                 }
             )
         claim_sections.append(
-            {"status": _css_token(st), "label": status_label(st), "claims": items}
+            {"status": css_token(st), "label": status_label(st), "claims": items}
         )
 
     reports = []
@@ -223,27 +215,13 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
             }
         )
 
-    brief_sections = []
-    for kind, items in brief_by_kind(comparison):
-        out_items = []
-        for item in items:
-            cites = []
-            for c in item.citations:
-                quote = span_text(articles, c.article, c.start, c.end)
-                cites.append(
-                    {
-                        "label": labels.get(c.article, c.article),
-                        "claim": cite_claim.get((c.article, c.start, c.end)),
-                        "href": f"#{_anchor_id(c.article, c.start)}" if quote is not None else None,
-                        "quote": truncate(quote, TOOLTIP_LIMIT) if quote else None,
-                    }
-                )
-            out_items.append(
-                {"text": item.text, "outlet": item.outlet, "kind": _css_token(kind), "cites": cites}
-            )
-        brief_sections.append(
-            {"kind": _css_token(kind), "heading": brief_heading(kind), "entries": out_items}
-        )
+    brief = brief_sections(
+        comparison,
+        articles,
+        labels,
+        href=lambda c, found: f"#{_anchor_id(c.article, c.start)}" if found else None,
+        quote_limit=TOOLTIP_LIMIT,
+    )
 
     counts = summary_counts(comparison)
     first_title = next((a.article.title for a in comparison.articles if a.article.title), None)
@@ -254,13 +232,13 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
         "n_independent": independent_reports(comparison),
         "n_claims": len(comparison.claims),
         "counts": [
-            {"status": _css_token(s), "label": status_label(s), "n": n}
+            {"status": css_token(s), "label": status_label(s), "n": n}
             for s, n in counts.items()
             if n
         ],
         "reports": reports,
         "claim_sections": claim_sections,
-        "brief_sections": brief_sections,
+        "brief_sections": brief,
         "failures": [{"source": f.source, "reason": f.reason} for f in comparison.failures],
     }
 

@@ -45,6 +45,7 @@ from .. import __version__
 from ..config import Options
 from ..errors import BadRequest, Forbidden, NewsweaveError, NotFound
 from ..library import Library
+from ..render._common import css_token
 from ..store import Store
 from . import views
 
@@ -509,7 +510,7 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
                     "params": params,
                     "body": _type_name(body.get("schema", {})) if body else None,
                     "responses": responses,
-                    "anchor": views.css_token(f"{method}-{path}"),
+                    "anchor": css_token(f"{method}-{path}"),
                 }
             )
     return out

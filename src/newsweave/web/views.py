@@ -24,10 +24,9 @@ from ..model import (
 )
 from ..render._common import (
     STATUS_ORDER,
-    brief_by_kind,
-    brief_heading,
-    citation_claims,
+    brief_sections,
     conflict_anchor,
+    css_token,
     one_line,
     original_of,
     other_side,
@@ -35,7 +34,6 @@ from ..render._common import (
     source_labels,
     span_text,
     status_label,
-    truncate,
 )
 from ..render.html import segments
 
@@ -76,11 +74,6 @@ def _article_base(article_id: str) -> str:
 def story_href(story_id: str, claim: str | None = None) -> str:
     base = f"/stories/{quote(story_id, safe='')}"
     return f"{base}#claim-{claim}" if claim else base
-
-
-def css_token(value: str | None) -> str:
-    """A value as a class-name token (statuses come from our code, but never trust)."""
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (value or "")) or "unknown"
 
 
 def comparison_from_data(data: dict[str, Any], articles: dict[str, Article]) -> Comparison:
@@ -164,7 +157,6 @@ def story_view(
     comparison = comparison_from_data(data, by_id)
     labels = source_labels(comparison)
     texts = {a.article.id: a.article for a in comparison.articles}
-    cite_claim = citation_claims(comparison)
     order = [a.article.id for a in comparison.articles]
 
     columns = [
@@ -178,26 +170,14 @@ def story_view(
         for aid in order
     ]
 
-    brief_sections = []
-    for kind, items in brief_by_kind(comparison):
-        entries = []
-        for item in items:
-            cites = []
-            for c in item.citations:
-                quote_text = span_text(texts, c.article, c.start, c.end)
-                cites.append(
-                    {
-                        "label": labels.get(c.article, c.article),
-                        "href": article_href(c.article, (c.start, c.end))
-                        if quote_text is not None else article_href(c.article),
-                        "quote": truncate(quote_text, QUOTE_LIMIT) if quote_text else "",
-                        "claim": cite_claim.get((c.article, c.start, c.end), ""),
-                    }
-                )
-            entries.append({"text": item.text, "cites": cites})
-        brief_sections.append(
-            {"kind": css_token(kind), "heading": brief_heading(kind), "entries": entries}
-        )
+    brief = brief_sections(
+        comparison,
+        texts,
+        labels,
+        # A span not found in the text still opens its report, unhighlighted.
+        href=lambda c, found: article_href(c.article, (c.start, c.end) if found else None),
+        quote_limit=QUOTE_LIMIT,
+    )
 
     ranked = sorted(
         comparison.claims,
@@ -276,7 +256,7 @@ def story_view(
     return {
         "summary": summary,
         "columns": columns,
-        "brief_sections": brief_sections,
+        "brief_sections": brief,
         "rows": rows,
         "rows_left_out": max(0, len(ranked) - MATRIX_ROWS),
         "conflicts": conflicts,
