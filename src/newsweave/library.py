@@ -283,7 +283,7 @@ class Library:
         if not originals:
             return None
         candidates = self.store.articles(sorted(originals))
-        best = min(candidates, key=lambda c: (c.published is None, c.published or "", c.id))
+        best = min(candidates, key=_oldest_first)
         return best.id
 
     def _story_title(self, story_id: str, article: Article) -> str:
@@ -312,15 +312,21 @@ class Library:
                     out[an.article.id] = an
         return [out[a.id] for a in articles]
 
+    def story_articles(self, story_id: str) -> list[Article]:
+        """A story's reports, oldest first (undated last, then by id).
+
+        Raises:
+            NotFound: no story has that id.
+        """
+        return sorted(self.store.story_articles(story_id), key=_oldest_first)
+
     def compare_story(self, story_id: str) -> Comparison:
         """The comparison and brief of one story's reports.
 
         Raises:
             NotFound: no story has that id.
         """
-        articles = self.store.story_articles(story_id)
-        articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
-        return self.engine.compare_analyzed(self.analyses(articles))
+        return self.engine.compare_analyzed(self.analyses(self.story_articles(story_id)))
 
     def stories_dict(self, since: str | None = None) -> dict[str, Any]:
         """``stories --format json``: every stored article in exactly one story."""
@@ -482,14 +488,12 @@ class Library:
             cached = self.store.get_comparison(story_id)
             if cached is not None and cached[0] == current:
                 return cached[1]
-            articles = self.store.story_articles(story_id)
-            articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
-            comparison = self.engine.compare_analyzed(self.analyses(articles))
+            comparison = self.compare_story(story_id)
             data = comparison_data(comparison)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             self.store.put_comparison(
                 story_id,
-                self.comparison_fingerprint(a.id for a in articles),
+                self.comparison_fingerprint(a.article.id for a in comparison.articles),
                 text,
                 claims=len(comparison.claims),
                 conflicts=sum(1 for g in comparison.claims if g.conflicts),
@@ -563,6 +567,11 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
         for e in comparison.entities
     ]
     return data
+
+
+def _oldest_first(article: Article) -> tuple[bool, str, str]:
+    """Sort key: by publication date, undated reports last, ties by id."""
+    return (article.published is None, article.published or "", article.id)
 
 
 def _default_options():  # noqa: ANN202

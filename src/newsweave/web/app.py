@@ -424,8 +424,7 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         if data is not None and not summary["compared"]:
             summary = library.story_summary(story_id)  # now with the comparison's counts
         key = (story_id, json.dumps(summary, sort_keys=True))
-        articles = store.story_articles(story_id)
-        articles.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+        articles = library.story_articles(story_id)
         view = views.story_view(summary, data, articles) if data is not None else None
         response = _story_response(summary, view, articles, story_id)
         if data is not None:
