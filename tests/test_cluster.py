@@ -21,6 +21,7 @@ from newsweave.cluster import (
     features_of,
     pair_similarity,
     recluster,
+    similarity_matrix,
 )
 from newsweave.errors import ConfigError, StoreError
 from newsweave.model import Article
@@ -329,6 +330,31 @@ def test_dates_and_numbers_count_only_when_both_have_them():
     assert pair_similarity(a, b) == pytest.approx(1.0)
     c = _feat("c", [1, 0], entities={"E:1": 1.0}, terms={"t": 1.0}, numbers={"count:9": 1.0})
     assert pair_similarity(a, c) < 1.0
+
+
+def test_one_similarity_online_pairwise_and_batch():
+    """The online score against a one-report story, ``pair_similarity`` and the
+    batch matrix are one measure, also for a report naming few or no entities
+    (whose entity part then counts less or not at all)."""
+    a = _feat("a", [1, 0, 0], entities={"E:1": 1.0, "E:2": 1.0}, terms={"t": 1.0, "u": 1.0})
+    b = _feat("b", [0.8, 0.6, 0], entities={"E:1": 1.0}, terms={"t": 1.0})
+    c = _feat("c", [0.6, 0, 0.8], terms={"u": 1.0})  # no entities at all
+    for x, y in [(b, a), (c, a), (a, c), (c, b)]:
+        clusterer = OnlineClusterer()
+        clusterer.add(y)
+        clusterer._count(x)  # score with the idf of both reports, as add() does
+        both = clusterer._idf
+        assert clusterer.score(x, clusterer.stories[0]) == pytest.approx(
+            pair_similarity(x, y, df=both.df, docs=both.docs)
+        )
+    # A report without entities: its entity part drops out rather than count as 0.
+    assert pair_similarity(c, a) == pytest.approx(pair_similarity(c, a, weights={"entities": 0}))
+    matrix = similarity_matrix([a, b, c])
+    np.testing.assert_allclose(matrix, matrix.T)
+    # The batch pair keeps the evidence of the report with fewer entities.
+    df = {"E:1": 2, "E:2": 1, "t": 2, "u": 2}
+    assert matrix[0, 1] == pytest.approx(pair_similarity(b, a, df=df, docs=3))
+    assert matrix[0, 2] == pytest.approx(pair_similarity(c, a, df=df, docs=3))
 
 
 def test_bad_settings_and_state_are_refused():

@@ -80,6 +80,7 @@ WEIGHTS: Mapping[str, float] = {
 #: ``keys / (keys + EVIDENCE[part])``: one or two names say less about which
 #: event a short lead is about than twenty do about a long report (tuned by
 #: hand on NeuS val; ECB+, whose reports name many entities, is unaffected).
+#: The batch similarity keeps, per pair, the shrink of the report with fewer keys.
 EVIDENCE: Mapping[str, float] = {"entities": 5.0}
 _OPTIONAL_PARTS = frozenset({"dates", "numbers"})
 _SPARSE_PARTS = ("entities", "terms", "dates", "numbers")
@@ -429,10 +430,15 @@ def pair_similarity(
     """
     w = _check_weights(weights)
     idf = _Idf(dict(df), docs) if df is not None else None
-    for name, c in EVIDENCE.items():
-        keys = len(getattr(a, name))
-        w[name] *= keys / (keys + c) if keys else 1.0
+    for name in EVIDENCE:
+        w[name] *= _evidence(name, len(getattr(a, name)))
     return _combine(_parts(a, b, float(np.dot(a.vector, b.vector)), idf), w)
+
+
+def _evidence(part: str, keys: int) -> float:
+    """How much of its weight a part keeps for a report with ``keys`` keys in it."""
+    c = EVIDENCE.get(part)
+    return 1.0 if c is None else keys / (keys + c)
 
 
 # --------------------------------------------------------------------------- online
@@ -656,8 +662,7 @@ class OnlineClusterer:
             if use_idf:
                 values = values * (idf_base - np.log1p(self._df[cols]) + 1.0)
             dn = float(np.sqrt(values @ values))
-            if name in EVIDENCE:
-                weight *= len(doc) / (len(doc) + EVIDENCE[name])
+            weight *= _evidence(name, len(doc))
             self._scratch[cols] = values
             part = np.zeros(m)
             present = np.ones(m, dtype=bool)
@@ -888,13 +893,13 @@ def similarity_matrix(
         has = norms > 0
         matrix = sparse.diags(1.0 / np.where(has, norms, 1.0)) @ matrix
         cos = (matrix @ matrix.T).toarray()
+        # Symmetric: a pair's part keeps the evidence of the report with fewer keys.
+        kept = np.array([_evidence(name, len(getattr(f, name))) for f in features])
+        pair_weight = weight * np.minimum(kept[:, None], kept[None, :])
         if name in _OPTIONAL_PARTS:
-            both = np.outer(has, has)
-            num += weight * cos * both
-            den += weight * both
-        else:
-            num += weight * cos
-            den += weight
+            pair_weight = pair_weight * np.outer(has, has)
+        num += pair_weight * cos
+        den += pair_weight
     sim = num / den
     days = np.array([f.published.toordinal() if f.published else np.nan for f in features])
     with np.errstate(invalid="ignore"):
