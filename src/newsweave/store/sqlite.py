@@ -977,15 +977,10 @@ class Store:
                     [r[0] for r in rows],
                 ) if rows else []
                 total = rows[0][-1] if rows else self._count_stories(conn, sql, params, offset)
-        except sqlite3.OperationalError as exc:
-            if match and any(marker in str(exc) for marker in _FTS_QUERY_ERRORS):
-                raise QueryError(
-                    f"search query {query!r} is not valid: {exc}. Close every double quote "
-                    "and parenthesis, or search plain words"
-                ) from exc
-            raise StoreError(f"could not list stories in {self.path}: {exc}") from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"could not list stories in {self.path}: {exc}") from exc
+            raise _query_error(query, exc) or StoreError(
+                f"could not list stories in {self.path}: {exc}"
+            ) from exc
         ids: dict[str, list[str]] = {}
         outlets: dict[str, dict[str, None]] = {}
         for story_id, article_id, outlet in sorted(members, key=lambda m: m[1]):
@@ -1069,10 +1064,7 @@ class Store:
             NotFound: the story is not stored.
         """
         with self._errors("store a comparison"), self.atomic():
-            if not self._writer.execute(
-                "SELECT 1 FROM stories WHERE id = ?", (story_id,)
-            ).fetchone():
-                raise self._story_not_found(story_id)
+            self._require_story(self._writer, story_id)
             self._writer.execute(
                 "INSERT INTO comparisons (story_id, fingerprint, data, claims, conflicts, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
@@ -1233,21 +1225,26 @@ class Store:
                     "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ?",
                     (open_, close, match, limit),
                 ).fetchall()
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if any(marker in message for marker in _FTS_QUERY_ERRORS):
-                raise QueryError(
-                    f"search query {query!r} is not valid: {message}. Close every double "
-                    "quote and parenthesis, use only title: or text: before a colon, or "
-                    'search plain words (without " ( ) * ^ : and upper-case AND/OR/NOT/NEAR)'
-                ) from exc
-            raise StoreError(f"could not search {self.path}: {message}") from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"could not search {self.path}: {exc}") from exc
+            raise _query_error(query, exc) or StoreError(
+                f"could not search {self.path}: {exc}"
+            ) from exc
         return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _query_error(query: str | None, exc: sqlite3.Error) -> QueryError | None:
+    """The error to raise when SQLite refused a full-text query's syntax, else None."""
+    message = str(exc)
+    if not query or not any(marker in message for marker in _FTS_QUERY_ERRORS):
+        return None
+    return QueryError(
+        f"search query {query!r} is not valid: {message}. Close every double "
+        "quote and parenthesis, use only title: or text: before a colon, or "
+        'search plain words (without " ( ) * ^ : and upper-case AND/OR/NOT/NEAR)'
+    )
 
 
 def _article(row: Sequence[Any]) -> Article:
