@@ -6,6 +6,7 @@ of one topic, worded alike on purpose; the rehab check-ins are two more.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -17,8 +18,11 @@ from newsweave.cluster import (
     MAX_GAP_DAYS,
     DocFeatures,
     OnlineClusterer,
+    StoryState,
     features_batch,
     features_of,
+    grouping_similarity,
+    neighbourhood_similarity,
     pair_similarity,
     recluster,
     similarity_matrix,
@@ -129,6 +133,10 @@ def rehab_features(engine):
     return {f.article_id: f for f in features_batch(analysed, engine.embedder)}
 
 
+def _loader(features: dict[str, DocFeatures]):  # noqa: ANN202
+    return lambda ids: {i: features[i] for i in ids if i in features}
+
+
 def undated(f: DocFeatures) -> DocFeatures:
     return DocFeatures.from_dict({**f.to_dict(), "published": None})
 
@@ -221,7 +229,8 @@ def test_state_round_trip_continues_the_same(quake_features):
     for aid in order[:2]:
         straight.add(quake_features[aid])
     state = json.loads(json.dumps(straight.to_dict()))
-    resumed = OnlineClusterer.from_dict(state)
+    # A new process reads the stored reports' features back through a loader.
+    resumed = OnlineClusterer.from_dict(state, loader=_loader(quake_features))
     assert resumed.to_dict() == straight.to_dict()
     for aid in order[2:]:
         assert resumed.add(quake_features[aid]) == straight.add(quake_features[aid])
@@ -237,22 +246,28 @@ def test_changes_applied_in_steps_add_up_to_the_whole_state(quake_features):
     rows: dict[str, dict] = {}
     df: dict[str, int] = {}
     touched = []
+    assigned: dict[str, str] = {}
     for step in (order[:2], order[2:4], order[4:]):
         for aid in step:
             clusterer.add(quake_features[aid])
-        header, stories, increments = json.loads(json.dumps(clusterer.take_changes()))
-        touched.append(sorted(s["id"] for s in stories))
-        rows.update({s["id"]: s for s in stories})
-        for key, n in increments.items():
+        changes = json.loads(json.dumps(dataclasses.asdict(clusterer.take_changes())))
+        header = changes["header"]
+        touched.append(sorted(s["id"] for s in changes["stories"]))
+        rows.update({s["id"]: s for s in changes["stories"]})
+        for key, n in changes["df"].items():
             df[key] = df.get(key, 0) + n
+        assigned.update(changes["assigned"])
+        assert changes["retired"] == {}
     # Only the stories a step touched are handed over.
     assert touched == [["schile-wire", "sturkey-wire"]] * 2 + [["schile-wire"]]
-    assert clusterer.take_changes()[1:] == ([], {})
+    empty = clusterer.take_changes()
+    assert (empty.stories, empty.df, empty.assigned, empty.created) == ([], {}, {}, [])
+    assert assigned == clusterer.assignments()
     whole = clusterer.to_dict()
-    assert header == {k: v for k, v in whole.items() if k not in ("stories", "df")}
+    assert header == {k: v for k, v in whole.items() if k not in ("stories", "df", "retired")}
     assert list(rows.values()) == whole["stories"]
     assert df == whole["df"]
-    resumed = OnlineClusterer.from_parts(header, list(rows.values()), df)
+    resumed = OnlineClusterer.from_parts(header, list(rows.values()), df, {})
     assert json.dumps(resumed.to_dict()) == json.dumps(whole)
 
 
@@ -364,3 +379,89 @@ def test_bad_settings_and_state_are_refused():
         OnlineClusterer(shortlist=0)
     with pytest.raises(StoreError, match="recluster"):
         OnlineClusterer.from_dict({"version": 999, "stories": []})
+
+
+# --------------------------------------------------------------------------- regrouping
+
+
+_TOPIC = {"quake": 1.0, "island": 1.0, "toll": 1.0, "rescue": 1.0}
+
+
+def _event(tag: str, axis: int, n: int) -> list[DocFeatures]:
+    """``n`` reports of one event: the topic's words and direction, plus the
+    event's own place, mayor and direction."""
+    out = []
+    for i in range(n):
+        vec = [1.0, 0.0, 0.0, 0.0, 0.1 * i]
+        vec[axis] = 0.6
+        terms = {**_TOPIC, f"{tag}town": 1.0, f"{tag}mayor": 1.0, f"{tag}{i}": 1.0}
+        entities = {f"PLACE:{tag}town": 1.0, "ORG:agency": 1.0}
+        out.append(_feat(f"{tag}{i + 1}", vec, terms=terms, entities=entities))
+    return out
+
+
+def test_a_second_event_leaves_the_first_ones_story_when_its_own_reports_come():
+    """Its first report alone reads like the first event's story; the next one
+    shares its neighbours and not theirs, and the regrouping moves it out."""
+    a, b = _event("a", 1, 4), _event("b", 2, 4)
+    clusterer = OnlineClusterer()
+    assert clusterer.add_many(a[:1] + b[:1]) == ["sa1", "sa1"]
+    assert clusterer.add_many(a[1:]) == ["sa1"] * 3
+    clusterer.take_changes()
+    assert clusterer.add(b[1]) == "sb1"  # named after its earliest report
+    changes = clusterer.take_changes()
+    assert changes.assigned == {"b1": "sb1", "b2": "sb1"}
+    assert changes.created == ["sb1"] and changes.retired == {}
+    assert sorted(s["id"] for s in changes.stories) == ["sa1", "sb1"]
+    clusterer.add_many(b[2:])
+    assert groups(clusterer.assignments()) == {
+        frozenset({"a1", "a2", "a3", "a4"}),
+        frozenset({"b1", "b2", "b3", "b4"}),
+    }
+    # The story that lost a report is what its sums say it is.
+    left = next(s for s in clusterer.stories if s.id == "sa1")
+    rebuilt = StoryState(id="sa1", count=0, vector_sum=np.zeros(5))
+    for f in a:
+        rebuilt.add(f)
+    np.testing.assert_allclose(left.vector_sum, rebuilt.vector_sum, atol=1e-12)
+    assert left.terms == pytest.approx(rebuilt.terms) and left.members == rebuilt.members
+
+
+def test_a_report_that_joins_two_stories_retires_the_younger_one():
+    x = _feat("x", [1, 0], terms={"t1": 1.0})
+    y = _feat("y", [0, 1], terms={"t2": 1.0})
+    bridge = _feat("z", [1, 1], terms={"t1": 1.0, "t2": 1.0})
+    clusterer = OnlineClusterer()
+    assert clusterer.add_many([x, y]) == ["sx", "sy"]  # nothing in common
+    clusterer.take_changes()
+    assert clusterer.add(bridge) == "sx"  # the older story keeps its id
+    changes = clusterer.take_changes()
+    assert changes.retired == {"sy": "sx"}
+    assert changes.assigned == {"y": "sx", "z": "sx"}
+    assert [s["id"] for s in changes.stories] == ["sx"]
+    assert clusterer.size("sy") == 0 and clusterer.retired() == {"sy": "sx"}
+    assert [s.id for s in clusterer.stories] == ["sx"]
+    # A retired id is never given out again, and the state remembers it.
+    again = _feat("y", [0, 1], terms={"t3": 1.0})
+    fresh = OnlineClusterer.from_dict(json.loads(json.dumps(clusterer.to_dict())))
+    assert fresh.retired() == {"sy": "sx"}
+    assert fresh._fresh_id(again.article_id) == "sy-2"
+
+
+def test_neighbourhoods_tell_two_events_of_a_topic_apart():
+    """Two blocks of mutually close reports, each as close to the other block as
+    a topic is: the pair similarity barely separates them, the neighbourhoods do."""
+    sim = np.full((6, 6), 0.45)
+    sim[:3, :3] = sim[3:, 3:] = 0.7
+    np.fill_diagonal(sim, 1.0)
+    second = neighbourhood_similarity(sim)
+    np.testing.assert_allclose(second, second.T)
+    np.testing.assert_allclose(np.diag(second), 1.0)
+    within, across = second[0, 1], second[0, 4]
+    assert within > 0.9 and across < 0.1
+    assert within - across > sim[0, 1] - sim[0, 4]
+    # Far apart in time stays impossible to group.
+    a = _feat("a", [1, 0], "2025-01-01", terms={"t": 1.0})
+    b = _feat("b", [1, 0], "2025-03-01", terms={"t": 1.0})
+    assert grouping_similarity([a, b])[0, 1] == -np.inf
+

@@ -33,7 +33,8 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,13 +91,40 @@ _SPARSE_PARTS = ("entities", "terms", "dates", "numbers")
 #: report is about.
 IDF_PARTS = frozenset({"entities", "terms", "numbers"})
 
-#: Similarity at or above which a report joins a story (online). Calibrated
-#: with ``WEIGHTS`` (ECB+ peaks at 0.40-0.425, NeuS val at 0.40).
-THRESHOLD = 0.40
-#: The same for ``recluster`` (average linkage of report-to-report
-#: similarity, which runs lower than report-to-story). Calibrated with
-#: ``WEIGHTS`` by B-cubed F1 (peak at 0.375 on both ECB+ and NeuS val).
-RECLUSTER_THRESHOLD = 0.375
+#: A story whose centroid scores at least this with a new report takes part
+#: in regrouping it (see ``OnlineClusterer``); a report with no such story
+#: starts one at once. Low on purpose: it picks what to look at again, the
+#: grouping itself is decided by ``GROUP_THRESHOLD``.
+CANDIDATE_FLOOR = 0.30
+#: Stories regrouped with a new report at most (the best by centroid score).
+MAX_CANDIDATES = 5
+#: Of a large candidate story, only its latest reports are regrouped; the
+#: older ones stay where they are (bounds the cost of one ``add``).
+REGROUP_MEMBERS = 200
+
+#: The neighbourhood of a report, for the second-order similarity: its most
+#: similar reports (itself included), at least ``MIN_NEIGHBOURS`` and at most
+#: ``MAX_NEIGHBOURS`` of them, taking every report at or above both
+#: ``NEIGHBOUR_FLOOR`` and (best neighbour's score - ``NEIGHBOUR_MARGIN``).
+#: Two reports of one event share their neighbours; two events of one topic,
+#: each close to the other in wording, each have their own. A count relative
+#: to the best neighbour lets the neighbourhood follow the story's size (three
+#: reports in NeuS, a dozen in ECB+) instead of fixing one.
+NEIGHBOUR_FLOOR = 0.30
+NEIGHBOUR_MARGIN = 0.20
+MIN_NEIGHBOURS = 3
+MAX_NEIGHBOURS = 10
+#: Share of the second-order part in the grouping similarity (the rest is the
+#: report-to-report similarity itself).
+NEIGHBOUR_WEIGHT = 0.5
+#: Average-linkage cut of the grouping similarity: two groups of reports merge
+#: while the mean grouping similarity of their pairs is at least this. The
+#: same for the online regrouping and for ``recluster``. Calibrated with the
+#: five constants above by B-cubed F1 on ECB+ and NeuS val together (a grid
+#: over floor 0.30-0.35, margin 0.10-0.30, minimum 2-3, weight 0-0.5, cut
+#: 0.25-0.50: ``docs/benchmarks.md`` section 4); NeuS train is held out.
+GROUP_THRESHOLD = 0.35
+
 #: A story whose reports are all more than this many days away from a new
 #: report's date is not a candidate for it. Not calibrated on data (ECB+ and
 #: NeuS carry no dates): a running story gets fresh reports within a week or
@@ -109,8 +137,8 @@ SHORTLIST = 32
 
 #: Version of ``OnlineClusterer.to_dict()``. Raise it when features or the
 #: state change meaning; stored state of another version must be rebuilt
-#: with ``recluster``.
-STATE_VERSION = 1
+#: with ``recluster``. 2: stories are regrouped, ``threshold`` is the grouping cut.
+STATE_VERSION = 2
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*[^\W_]|\d[\d.,]*\d|\d", re.UNICODE)
 
@@ -474,7 +502,7 @@ class StoryState:
     def add(self, features: DocFeatures) -> None:
         self.count += 1
         self.vector_sum = self.vector_sum + features.vector.astype(np.float64)
-        for name in ("entities", "terms", "dates", "numbers"):
+        for name in _SPARSE_PARTS:
             acc = getattr(self, name)
             for k, v in getattr(features, name).items():
                 acc[k] = acc.get(k, 0.0) + v
@@ -483,6 +511,31 @@ class StoryState:
             self.first = day if self.first is None else min(self.first, day)
             self.last = day if self.last is None else max(self.last, day)
         self.members.append(features.article_id)
+        self.refresh_norms()
+
+    def remove(self, features: DocFeatures) -> None:
+        """Take a report's features back out (it moved to another story).
+
+        The date span is left as it was: it only widens the time window in
+        which the story is a candidate.
+        """
+        self.count -= 1
+        self.members.remove(features.article_id)
+        if not self.count:
+            self.vector_sum = np.zeros_like(self.vector_sum)
+            for name in _SPARSE_PARTS:
+                setattr(self, name, {})
+            self.first = self.last = None
+        else:
+            self.vector_sum = self.vector_sum - features.vector.astype(np.float64)
+            for name in _SPARSE_PARTS:
+                acc = getattr(self, name)
+                for k, v in getattr(features, name).items():
+                    left = acc.get(k, 0.0) - v
+                    if left > 1e-9:
+                        acc[k] = left
+                    else:
+                        acc.pop(k, None)
         self.refresh_norms()
 
     def to_dict(self) -> dict[str, Any]:
@@ -517,16 +570,63 @@ class StoryState:
         return story
 
 
+@dataclass(slots=True)
+class Changes:
+    """What changed since the last ``OnlineClusterer.take_changes``.
+
+    A store that applies every call's changes holds, at any time, what
+    ``to_dict`` would give: so an ingest writes what a batch touched, not the
+    whole state.
+    """
+
+    #: ``OnlineClusterer.header()``: version, settings, report count.
+    header: dict[str, Any]
+    #: ``StoryState.to_dict()`` of each live story that gained or lost reports.
+    stories: list[dict[str, Any]]
+    #: Increments to add to the stored document frequencies.
+    df: dict[str, int]
+    #: Report id -> its story now, for every report placed or moved.
+    assigned: dict[str, str]
+    #: Ids of the stories started (and still live).
+    created: list[str]
+    #: Story id that ended -> the story that took most of its reports.
+    retired: dict[str, str]
+
+
+#: Reads the ``DocFeatures`` of stored reports by id (those it can; a report
+#: it cannot give stays where it is when its story is regrouped).
+FeatureLoader = Callable[[Sequence[str]], Mapping[str, DocFeatures]]
+
+
 class OnlineClusterer:
     """Assigns reports to stories one at a time, as they arrive.
 
+    Each new report is scored against the stories by centroid (``score``).
+    No story at ``CANDIDATE_FLOOR`` or above: it starts a story. Otherwise it
+    is *regrouped* with the best few (``MAX_CANDIDATES``): their reports and
+    the new one are grouped afresh by average linkage of
+    ``grouping_similarity`` (the same cut as ``recluster``). This is how a
+    second event of one topic gets out of the first one's story: its first
+    report may join it, but the next reports of that event share their
+    neighbours with it and not with the first event's reports, and the
+    regrouping takes them apart.
+
+    Story ids stay stable: each old story keeps its id for the group holding
+    most of its reports (the older story first when two want one group); a
+    group no old story claims is a new story, named ``"s"`` + its earliest
+    report's id; a story left without reports is *retired* into the one that
+    took most of them (``Changes.retired``), so a store can redirect its id.
+
     Args:
-        threshold: similarity at or above which a report joins the best story
-            (default ``THRESHOLD``).
+        threshold: the grouping cut (default ``GROUP_THRESHOLD``).
         max_gap_days: a story more than this many days from a report's date
             is not a candidate (default ``MAX_GAP_DAYS``).
         weights: weights of the similarity parts, overriding ``WEIGHTS``.
         shortlist: stories scored in full per report (default ``SHORTLIST``).
+        loader: reads the features of reports the clusterer does not hold
+            (after a restart); without one it holds every report's features.
+        cache: reports whose features are held in memory when a ``loader``
+            is given (least recently used go first).
 
     Raises:
         ConfigError: an unknown weight name or a negative weight.
@@ -540,10 +640,12 @@ class OnlineClusterer:
     def __init__(
         self,
         *,
-        threshold: float = THRESHOLD,
+        threshold: float = GROUP_THRESHOLD,
         max_gap_days: int = MAX_GAP_DAYS,
         weights: Mapping[str, float] | None = None,
         shortlist: int = SHORTLIST,
+        loader: FeatureLoader | None = None,
+        cache: int = 20_000,
     ) -> None:
         if shortlist < 1:
             raise ConfigError(f"shortlist must be at least 1, not {shortlist}")
@@ -553,39 +655,53 @@ class OnlineClusterer:
         self.max_gap_days = int(max_gap_days)
         self.weights = _check_weights(weights)
         self.shortlist = int(shortlist)
+        self._loader = loader
+        self._cache_size = int(cache)
+        self._features: OrderedDict[str, DocFeatures] = OrderedDict()
         self._stories: list[StoryState] = []
         self._idf = _Idf()
         self._story_of: dict[str, str] = {}
         self._index: dict[str, int] = {}
+        #: Story ids that ended -> where their reports went (never reused).
+        self._retired: dict[str, str] = {}
         self._dirty: set[int] = set()
+        self._assigned: dict[str, str] = {}
+        self._created: list[str] = []
+        self._retired_now: dict[str, str] = {}
         # Every key seen (any part) -> a column; document frequencies by
         # column; a scratch row holding one report's weights while it is scored.
         self._columns: dict[str, int] = {}
         self._df = np.zeros(0)
         self._scratch = np.zeros(0)
         # Row i: story i's vector_sum / |vector_sum|, and its first and last
-        # dates as ordinals (NaN: no dated report); grown in chunks.
+        # dates as ordinals (NaN: no dated report); grown in chunks. A retired
+        # story keeps its row, at -inf in ``_live``, so indices stay put.
         self._matrix = np.zeros((0, 0))
         self._span = np.zeros((0, 2))
+        self._live = np.zeros(0)
 
     # -- reading
 
     @property
     def stories(self) -> list[StoryState]:
-        """The stories in order of creation (do not modify them)."""
-        return list(self._stories)
+        """The live stories in order of creation (do not modify them)."""
+        return [s for s in self._stories if s.count]
 
     def story_of(self, article_id: str) -> str | None:
         return self._story_of.get(article_id)
 
     def size(self, story_id: str) -> int:
-        """Reports in a story (0 for an unknown id)."""
+        """Reports in a story (0 for an unknown or retired id)."""
         i = self._index.get(story_id)
         return 0 if i is None else self._stories[i].count
 
     def assignments(self) -> dict[str, str]:
         """Article id -> story id for every report added so far."""
         return dict(self._story_of)
+
+    def retired(self) -> dict[str, str]:
+        """Story ids that ended -> the story that took most of their reports."""
+        return dict(self._retired)
 
     # -- adding
 
@@ -599,40 +715,192 @@ class OnlineClusterer:
                 of that id.
 
         A report added a second time (same ``article_id``) stays where it is.
+        Other reports may move (see the class docs): ``take_changes`` says
+        which.
         """
         known = self._story_of.get(features.article_id)
         if known is not None:
             return known
         # The report counts in the idf it is scored with (as a batch idf would).
         self._count(features)
+        self._hold(features)
         if story_id is not None:
             target = self._index.get(story_id)
+            if target is None:
+                target = self._new_story(story_id, len(features.vector))
+            self._place(features, target)
         else:
-            best, score = self._best(features)
-            target = best if best is not None and score >= self.threshold else None
-        if target is None:
-            target = self._new_story(story_id or "s" + features.article_id, len(features.vector))
-        story = self._stories[target]
-        story.add(features)
-        self._dirty.add(target)
-        self._update_row(target)
-        self._story_of[features.article_id] = story.id
-        return story.id
+            candidates = self._candidates(features)
+            if candidates:
+                self._regroup(features, candidates)
+            else:
+                target = self._new_story(self._fresh_id(features.article_id), len(features.vector))
+                self._place(features, target)
+        return self._story_of[features.article_id]
+
+    def add_many(self, features: Iterable[DocFeatures]) -> list[str]:
+        """``add`` each report in the order given; the story ids, in that order."""
+        return [self.add(f) for f in features]
 
     def _new_story(self, story_id: str, dim: int) -> int:
         story = StoryState(id=story_id, count=0, vector_sum=np.zeros(dim, dtype=np.float64))
         story.refresh_norms()
         self._index[story.id] = len(self._stories)
         self._stories.append(story)
+        self._created.append(story.id)
         return len(self._stories) - 1
 
-    def add_many(self, features: Iterable[DocFeatures]) -> list[str]:
-        """``add`` each report in the order given; the story ids, in that order."""
-        return [self.add(f) for f in features]
+    def _fresh_id(self, article_id: str) -> str:
+        """``"s"`` + ``article_id``, with a suffix if a story ever had that id."""
+        base = candidate = "s" + article_id
+        n = 1
+        while candidate in self._index or candidate in self._retired:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _place(self, features: DocFeatures, target: int) -> None:
+        """Put a report into story ``target``, out of the one it was in, if any."""
+        story = self._stories[target]
+        old = self._story_of.get(features.article_id)
+        if old == story.id:
+            return
+        if old is not None:
+            i = self._index[old]
+            self._stories[i].remove(features)
+            self._dirty.add(i)
+            self._update_row(i)
+        story.add(features)
+        self._dirty.add(target)
+        self._update_row(target)
+        self._story_of[features.article_id] = story.id
+        self._assigned[features.article_id] = story.id
+
+    def _candidates(self, features: DocFeatures) -> list[int]:
+        """Stories worth regrouping the report with: best centroid score first."""
+        n = len(self._stories)
+        if not n:
+            return []
+        coarse = self._matrix[:n] @ features.vector.astype(np.float64) + self._live[:n]
+        day = features.published
+        if day is not None:
+            # NaN (a story with no dated report) compares False: never excluded.
+            ordinal = day.toordinal()
+            first, last = self._span[:n, 0], self._span[:n, 1]
+            gap = np.maximum(first - ordinal, ordinal - last)
+            coarse[gap > self.max_gap_days] = -np.inf
+        # The shortlist: the best by embedding, ties in order of creation.
+        k = min(self.shortlist, n)
+        picked = np.argpartition(-coarse, k - 1)[:k] if k < n else np.arange(n)
+        picked = picked[np.lexsort((picked, -coarse[picked]))]
+        picked = picked[coarse[picked] > -np.inf]
+        if not len(picked):
+            return []
+        scores = self._scores(features, [self._stories[int(i)] for i in picked])
+        order = np.argsort(-scores, kind="stable")  # equal scores: in shortlist order
+        return [int(picked[j]) for j in order[:MAX_CANDIDATES] if scores[j] >= CANDIDATE_FLOOR]
+
+    def _regroup(self, features: DocFeatures, candidates: list[int]) -> None:
+        """Group the candidate stories' reports and the new one afresh (see the class docs)."""
+        # Stories in order of creation, each one's reports in order of arrival,
+        # the new report last: the order ties and new ids follow.
+        stories = sorted(candidates)
+        wanted = [m for i in stories for m in self._stories[i].members[-REGROUP_MEMBERS:]]
+        held = self._held(wanted)
+        local = [held[m] for m in wanted if m in held] + [features]
+        labels = _average_link(
+            grouping_similarity(
+                local, weights=self.weights, max_gap_days=self.max_gap_days, idf=self._idf
+            ),
+            self.threshold,
+        )
+        groups: dict[int, list[int]] = {}
+        for pos, label in enumerate(labels):
+            groups.setdefault(int(label), []).append(pos)
+        # 1. Each old story, oldest first, claims the group holding most of its
+        #    reports here (ties: the group its earliest report here is in).
+        owner: dict[int, int] = {}
+        for i in stories:
+            sid = self._stories[i].id
+            mine = [pos for pos, f in enumerate(local[:-1]) if self._story_of[f.article_id] == sid]
+            if not mine:
+                continue
+            counts: dict[int, int] = {}
+            first: dict[int, int] = {}
+            for pos in mine:
+                label = int(labels[pos])
+                counts[label] = counts.get(label, 0) + 1
+                first.setdefault(label, pos)
+            best = max(counts, key=lambda lab: (counts[lab], -first[lab]))
+            if best not in owner:
+                owner[best] = i
+        # 2. A group no old story claimed is a new story, named after its first report.
+        for label, members in groups.items():
+            if label not in owner:
+                first = local[members[0]].article_id
+                owner[label] = self._new_story(self._fresh_id(first), len(features.vector))
+        # 3. Move what changed; a story left empty is retired into the one that
+        #    took most of its reports.
+        went: dict[int, dict[int, int]] = {}
+        for pos, f in enumerate(local):
+            target = owner[int(labels[pos])]
+            old = self._story_of.get(f.article_id)
+            if old is not None:
+                src = self._index[old]
+                went.setdefault(src, {})
+                went[src][target] = went[src].get(target, 0) + 1
+            self._place(f, target)
+        for src, targets in went.items():
+            story = self._stories[src]
+            if story.count:
+                continue
+            dest = max(targets, key=lambda t: (targets[t], -t))
+            self._retire(src, self._stories[dest].id)
+
+    def _retire(self, i: int, into: str) -> None:
+        story = self._stories[i]
+        del self._index[story.id]
+        self._retired[story.id] = into
+        self._retired_now[story.id] = into
+        # Stories retired earlier into this one now lead to where it went.
+        for old, new in self._retired.items():
+            if new == story.id:
+                self._retired[old] = into
+                self._retired_now[old] = into
+        self._dirty.discard(i)
+        self._update_row(i)
+
+    # -- features of the reports held in stories
+
+    def _hold(self, features: DocFeatures) -> None:
+        self._features[features.article_id] = features
+        self._features.move_to_end(features.article_id)
+        if self._loader is not None:
+            while len(self._features) > self._cache_size:
+                self._features.popitem(last=False)
+
+    def _held(self, ids: Sequence[str]) -> dict[str, DocFeatures]:
+        """Features of ``ids``: those in memory, the rest from the loader."""
+        out = {}
+        missing = []
+        for aid in ids:
+            f = self._features.get(aid)
+            if f is None:
+                missing.append(aid)
+            else:
+                out[aid] = f
+        if missing and self._loader is not None:
+            for aid, f in self._loader(missing).items():
+                out[aid] = f
+        for f in out.values():
+            self._hold(f)
+        return out
+
+    # -- scoring
 
     def score(self, features: DocFeatures, story: StoryState) -> float:
-        """Similarity of a report to a story (no time window applied), with the
-        idf of the reports seen so far."""
+        """Similarity of a report to a story's centroid (no time window
+        applied), with the idf of the reports seen so far."""
         return float(self._scores(features, [story])[0])
 
     def _scores(self, features: DocFeatures, stories: Sequence[StoryState]) -> np.ndarray:
@@ -714,40 +982,23 @@ class OnlineClusterer:
                 cols = self._columns_of(keys)  # may grow self._df: index after
                 self._df[cols] += 1
 
-    def _best(self, features: DocFeatures) -> tuple[int | None, float]:
-        n = len(self._stories)
-        if not n:
-            return None, -1.0
-        coarse = self._matrix[:n] @ features.vector.astype(np.float64)
-        day = features.published
-        if day is not None:
-            # NaN (a story with no dated report) compares False: never excluded.
-            ordinal = day.toordinal()
-            first, last = self._span[:n, 0], self._span[:n, 1]
-            gap = np.maximum(first - ordinal, ordinal - last)
-            coarse[gap > self.max_gap_days] = -np.inf
-        # The shortlist: the best by embedding, ties in order of creation.
-        k = min(self.shortlist, n)
-        picked = np.argpartition(-coarse, k - 1)[:k] if k < n else np.arange(n)
-        picked = picked[np.lexsort((picked, -coarse[picked]))]
-        picked = picked[coarse[picked] > -np.inf]
-        if not len(picked):
-            return None, -1.0
-        scores = self._scores(features, [self._stories[int(i)] for i in picked])
-        top = int(np.argmax(scores))  # the first of equal scores
-        return int(picked[top]), float(scores[top])
-
     @classmethod
     def from_assignment(
-        cls, features: Iterable[DocFeatures], assignment: Mapping[str, str], **params: Any
+        cls,
+        features: Iterable[DocFeatures],
+        assignment: Mapping[str, str],
+        *,
+        retired: Mapping[str, str] | None = None,
+        **params: Any,
     ) -> OnlineClusterer:
         """A clusterer whose stories are the given grouping (e.g. from ``recluster``).
 
         Stories are created in the order their first report appears in
         ``features``; reports missing from ``assignment`` are placed by
-        ``add`` as usual.
+        ``add`` as usual. ``retired``: story ids that ended (never reused).
         """
         clusterer = cls(**params)
+        clusterer._retired = dict(retired or {})
         for f in features:
             clusterer.add(f, story_id=assignment.get(f.article_id))
         return clusterer
@@ -762,12 +1013,14 @@ class OnlineClusterer:
                 self._matrix = np.zeros((0, dim))
             self._matrix = np.vstack([self._matrix, np.zeros((grow, dim))])
             self._span = np.vstack([self._span, np.full((grow, 2), np.nan)])
+            self._live = np.concatenate([self._live, np.full(grow, -np.inf)])
         norm = story._norms["vector"]
         self._matrix[i] = story.vector_sum / norm if norm else story.vector_sum
         self._span[i] = [
             story.first.toordinal() if story.first else np.nan,
             story.last.toordinal() if story.last else np.nan,
         ]
+        self._live[i] = 0.0 if story.count else -np.inf
 
     # -- state
 
@@ -784,37 +1037,44 @@ class OnlineClusterer:
         """The small part of the state: version, settings and the report count."""
         return {"version": STATE_VERSION, "params": self.params(), "docs": self._idf.docs}
 
-    def take_changes(self) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int]]:
-        """What changed since the last call: ``(header, stories, df increments)``.
-
-        ``stories`` are the ``StoryState.to_dict()`` of the stories that
-        gained reports; the increments are to add to the stored document
-        frequencies. A store that applies each call's changes holds, at any
-        time, what ``to_dict`` would give: so an ingest writes what a batch
-        touched, not the whole state.
-        """
-        stories = [self._stories[i].to_dict() for i in sorted(self._dirty)]
-        increments = self._idf.added
+    def take_changes(self) -> Changes:
+        """What changed since the last call (see ``Changes``)."""
+        live = sorted(i for i in self._dirty if self._stories[i].count)
+        changes = Changes(
+            header=self.header(),
+            stories=[self._stories[i].to_dict() for i in live],
+            df=self._idf.added,
+            assigned=self._assigned,
+            created=[s for s in self._created if self.size(s)],
+            retired=self._retired_now,
+        )
         self._dirty = set()
         self._idf.added = {}
-        return self.header(), stories, increments
+        self._assigned = {}
+        self._created = []
+        self._retired_now = {}
+        return changes
 
     def to_dict(self) -> dict[str, Any]:
         """The whole state as JSON-ready data (see ``from_dict``)."""
         return {
             **self.header(),
-            "stories": [s.to_dict() for s in self._stories],
+            "stories": [s.to_dict() for s in self.stories],
             "df": dict(self._idf.df),
+            "retired": dict(self._retired),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], **overrides: Any) -> OnlineClusterer:
-        """Resume from ``to_dict()`` output; ``overrides`` replace stored params.
+        """Resume from ``to_dict()`` output; ``overrides`` replace stored params
+        (or give a ``loader``).
 
         Raises:
             StoreError: the state was written by an incompatible version.
         """
-        return cls.from_parts(data, data.get("stories", []), data.get("df", {}), **overrides)
+        return cls.from_parts(
+            data, data.get("stories", []), data.get("df", {}), data.get("retired", {}), **overrides
+        )
 
     @classmethod
     def from_parts(
@@ -822,9 +1082,11 @@ class OnlineClusterer:
         header: Mapping[str, Any],
         stories: Iterable[Mapping[str, Any]],
         df: Mapping[str, int],
+        retired: Mapping[str, str] | None = None,
         **overrides: Any,
     ) -> OnlineClusterer:
-        """Resume from a ``header()``, the stories' dicts and the document frequencies.
+        """Resume from a ``header()``, the stories' dicts, the document
+        frequencies and the retired story ids.
 
         Raises:
             StoreError: the state was written by an incompatible version.
@@ -838,11 +1100,13 @@ class OnlineClusterer:
         params = {**header.get("params", {}), **overrides}
         clusterer = cls(**params)
         clusterer._idf = _Idf(dict(df), int(header.get("docs", 0)))
+        clusterer._retired = dict(retired or {})
         if df:
             cols = clusterer._columns_of(df)
             clusterer._df[cols] = np.fromiter(df.values(), dtype=np.float64, count=len(df))
-        for i, raw in enumerate(stories):
+        for raw in stories:
             story = StoryState.from_dict(raw)
+            i = len(clusterer._stories)
             clusterer._stories.append(story)
             clusterer._index[story.id] = i
             for member in story.members:
@@ -859,11 +1123,13 @@ def similarity_matrix(
     *,
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
+    idf: _Idf | None = None,
 ) -> np.ndarray:
     """Report-to-report similarities; pairs too far apart in time get ``-inf``.
 
-    Dense ``n x n``: for ``recluster`` and for re-tuning, not for a whole
-    large store (``RECLUSTER_MAX_REPORTS``).
+    Dense ``n x n``, for groups of reports (a regrouping, ``recluster``), not
+    for a whole large store (``RECLUSTER_MAX_REPORTS``). ``idf``: the document
+    frequencies to weigh keys with (default: those of ``features`` themselves).
     """
     from scipy import sparse
 
@@ -874,9 +1140,10 @@ def similarity_matrix(
     vectors = np.stack([f.vector.astype(np.float64) for f in features])
     num = w["vector"] * (vectors @ vectors.T)
     den = np.full((n, n), w["vector"])
-    idf = _Idf()
-    for f in features:
-        idf.add(f)
+    if idf is None:
+        idf = _Idf()
+        for f in features:
+            idf.add(f)
     for name in _SPARSE_PARTS:
         weight = w[name]
         if not weight:
@@ -908,6 +1175,65 @@ def similarity_matrix(
     return sim
 
 
+def neighbourhood_similarity(sim: np.ndarray) -> np.ndarray:
+    """Second-order similarity: how much two reports' neighbourhoods overlap.
+
+    Each report's row keeps its similarities to its neighbourhood (see
+    ``NEIGHBOUR_FLOOR``: itself and its closest reports) and zeros elsewhere;
+    the result is the cosine of two rows. Reports of one event have the same
+    close neighbours, while a report of another event of the same topic is
+    close to them only as a topic is, and its own neighbours are elsewhere.
+    """
+    n = len(sim)
+    if not n:
+        return np.zeros((0, 0))
+    near = np.where(np.isfinite(sim), sim, 0.0)
+    np.fill_diagonal(near, -np.inf)
+    best = near.max(axis=1) if n > 1 else np.zeros(1)
+    np.fill_diagonal(near, 1.0)
+    bar = np.maximum(NEIGHBOUR_FLOOR, best - NEIGHBOUR_MARGIN)
+    counts = np.clip((near >= bar[:, None]).sum(axis=1), MIN_NEIGHBOURS, MAX_NEIGHBOURS)
+    order = np.argsort(-near, axis=1, kind="stable")
+    rows = np.zeros_like(near)
+    for i in range(n):
+        keep = order[i, : counts[i]]
+        rows[i, keep] = np.maximum(near[i, keep], 0.0)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows @ rows.T
+
+
+def grouping_similarity(
+    features: Sequence[DocFeatures],
+    *,
+    weights: Mapping[str, float] | None = None,
+    max_gap_days: int = MAX_GAP_DAYS,
+    idf: _Idf | None = None,
+) -> np.ndarray:
+    """What stories are cut by: the pair similarity mixed with the second-order one.
+
+    ``(1 - NEIGHBOUR_WEIGHT) * similarity_matrix + NEIGHBOUR_WEIGHT *
+    neighbourhood_similarity``; pairs too far apart in time stay ``-inf``.
+    """
+    sim = similarity_matrix(features, weights=weights, max_gap_days=max_gap_days, idf=idf)
+    return (1.0 - NEIGHBOUR_WEIGHT) * sim + NEIGHBOUR_WEIGHT * neighbourhood_similarity(sim)
+
+
+def _average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
+    """Group labels from average linkage of ``sim`` cut at ``threshold``."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(sim)
+    if n < 2:
+        return np.ones(n, dtype=np.int64)
+    # A pair too far apart in time gets a distance no average of real ones
+    # can bring back under the cut: groups holding one never merge.
+    dist = np.where(np.isfinite(sim), 1.0 - sim, 1e12)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(np.maximum(dist, 0.0), checks=False), method="average")
+    return fcluster(tree, t=1.0 - threshold, criterion="distance")
+
+
 #: Above this many reports ``recluster`` re-runs the online clusterer over
 #: the reports in date order instead of average linkage, whose distance
 #: matrix (8 bytes per pair) would not fit in memory: 20,000 reports take
@@ -918,42 +1244,35 @@ RECLUSTER_MAX_REPORTS = 20_000
 def recluster(
     features_list: Sequence[DocFeatures],
     *,
-    threshold: float = RECLUSTER_THRESHOLD,
+    threshold: float = GROUP_THRESHOLD,
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
 ) -> dict[str, str]:
-    """Group reports into stories all at once (average-linkage agglomeration).
+    """Group reports into stories all at once (average linkage of ``grouping_similarity``).
 
     Two groups merge while the mean similarity of their reports' pairs is at
     or above ``threshold``; a pair too far apart in time forbids the merge.
     The result does not depend on input order: reports are sorted by id first,
     and a story's id is ``"s"`` + the id of its earliest report (by date, then
     by id), the same scheme ``OnlineClusterer`` uses for its first report.
-    Beyond ``RECLUSTER_MAX_REPORTS`` reports the online clusterer (with its
-    own threshold) places them in order of date, then id.
+    Beyond ``RECLUSTER_MAX_REPORTS`` reports the online clusterer places them
+    in order of date, then id.
 
     Returns:
         article id -> story id.
     """
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     far = dt.date.max
     feats = sorted(features_list, key=lambda f: f.article_id)
     n = len(feats)
     if n > RECLUSTER_MAX_REPORTS:
-        online = OnlineClusterer(weights=weights, max_gap_days=max_gap_days)
+        online = OnlineClusterer(threshold=threshold, weights=weights, max_gap_days=max_gap_days)
         online.add_many(sorted(feats, key=lambda f: (f.published or far, f.article_id)))
         return online.assignments()
     if n < 2:
         return {f.article_id: "s" + f.article_id for f in feats}
-    sim = similarity_matrix(feats, weights=weights, max_gap_days=max_gap_days)
-    # A pair too far apart in time gets a distance no average of real ones
-    # can bring back under the cut: groups holding one never merge.
-    dist = np.where(np.isfinite(sim), 1.0 - sim, 1e12)
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(np.maximum(dist, 0.0), checks=False), method="average")
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    labels = _average_link(
+        grouping_similarity(feats, weights=weights, max_gap_days=max_gap_days), threshold
+    )
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         groups.setdefault(int(label), []).append(i)
@@ -967,11 +1286,14 @@ def recluster(
 
 
 __all__ = [
+    "Changes",
     "DocFeatures",
     "OnlineClusterer",
     "StoryState",
     "features_batch",
     "features_of",
+    "grouping_similarity",
+    "neighbourhood_similarity",
     "pair_similarity",
     "recluster",
     "similarity_matrix",

@@ -23,13 +23,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .cluster import DocFeatures, OnlineClusterer, features_batch, features_of, recluster
+from .cluster import Changes, DocFeatures, OnlineClusterer, features_batch, features_of, recluster
 from .dedup import CopyIndex, minhash_signature
 from .engine import Engine
 from .errors import ConfigError, NewsweaveError, StoreError
@@ -66,6 +66,10 @@ class IngestReport:
     copies: dict[str, str] = field(default_factory=dict)
     new_stories: list[str] = field(default_factory=list)
     updated_stories: list[str] = field(default_factory=list)
+    #: Reports stored before this ingest that moved to another story -> that story.
+    moved: dict[str, str] = field(default_factory=dict)
+    #: Stories that ended (their reports regrouped) -> the story they lead to.
+    merged: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +79,8 @@ class IngestReport:
             "copies": self.copies,
             "new_stories": self.new_stories,
             "updated_stories": self.updated_stories,
+            "moved": self.moved,
+            "merged": self.merged,
         }
 
 
@@ -107,7 +113,11 @@ class Library:
             header = self.store.get_state(_CLUSTER_STATE)
             if header:
                 self._clusterer = OnlineClusterer.from_parts(
-                    header, self.store.story_states(), self.store.cluster_df()
+                    header,
+                    self.store.story_states(),
+                    self.store.cluster_df(),
+                    self.store.story_redirects(),
+                    loader=self._stored_features,
                 )
             elif self.store.get_state(_LEGACY_CLUSTER_STATE):
                 raise StoreError(
@@ -115,8 +125,24 @@ class Library:
                     "run `newsweave recluster` once to rebuild them, then ingest again"
                 )
             else:
-                self._clusterer = OnlineClusterer()
+                self._clusterer = OnlineClusterer(loader=self._stored_features)
         return self._clusterer
+
+    def _stored_features(self, ids: Sequence[str]) -> dict[str, DocFeatures]:
+        """The clusterer's features of stored reports, from their analysis and vector.
+
+        A report whose analysis is missing or of another version is left out
+        (the clusterer then leaves it where it is).
+        """
+        vectors = self.store.get_vectors(_DOC_VECTORS, list(ids))
+        out = {}
+        for article_id in ids:
+            analyzed = self.store.get_analysis(article_id, ANALYSIS_VERSION)
+            if analyzed is not None:
+                out[article_id] = features_of(
+                    analyzed, self.engine.embedder, vector=vectors.get(article_id)
+                )
+        return out
 
     def _forget_state(self) -> None:
         """Drop in-memory state after a failed transaction; it reloads from the store."""
@@ -251,27 +277,55 @@ class Library:
             original = self._original_of(a, sig, size)
             index.add(a.id, sig, size)
             if original:
+                # A copy is not clustered (it would count twice in its story's
+                # centroid): it goes, now and whenever its original moves, where
+                # its original is.
                 store.set_copy_of(a.id, original)
                 report.copies[a.id] = original
-                story_id = store.get_article_story(original)
             else:
-                story_id = None
-            story_id = clusterer.add(feat, story_id=story_id)
-            store.put_story(story_id, self._story_title(story_id, a))
-            store.assign_story(a.id, story_id)
-            if story_id in report.new_stories or story_id in report.updated_stories:
-                continue
-            if clusterer.size(story_id) == 1:
+                clusterer.add(feat)
+        changes = self._save_changes(clusterer, {a.id: a for a in batch}, report.copies)
+        added = {a.id for a in batch}
+        for story_id in changes.created:
+            if story_id not in report.new_stories:
                 report.new_stories.append(story_id)
-            else:
+        touched = [s["id"] for s in changes.stories]
+        touched += [store.get_article_story(c) for c in report.copies if c in added]
+        for story_id in touched:
+            if story_id and story_id not in report.new_stories + report.updated_stories:
                 report.updated_stories.append(story_id)
-        self._save_changes(clusterer)
+        report.moved.update({k: v for k, v in changes.assigned.items() if k not in added})
+        # The clusterer hands over retired ids with their chains already followed.
+        report.merged.update(changes.retired)
+        for gone in (report.new_stories, report.updated_stories):
+            gone[:] = [s for s in gone if s not in changes.retired]
 
-    def _save_changes(self, clusterer: OnlineClusterer) -> None:
-        header, stories, increments = clusterer.take_changes()
-        self.store.put_story_states({s["id"]: s for s in stories})
-        self.store.add_cluster_df(increments)
-        self.store.put_state(_CLUSTER_STATE, header)
+    def _save_changes(
+        self,
+        clusterer: OnlineClusterer,
+        batch: Mapping[str, Article] | None = None,
+        new_copies: Mapping[str, str] | None = None,
+    ) -> Changes:
+        """Write what the clusterer changed: new stories first, then the reports'
+        stories (copies following their originals), retired stories and the
+        clusterer's state. ``new_copies``: copies just stored -> their original."""
+        changes = clusterer.take_changes()
+        store = self.store
+        for story in changes.stories:
+            if story["id"] in changes.created:
+                store.put_story(story["id"], self._story_title(story["members"][0], batch))
+        for article_id, story_id in changes.assigned.items():
+            store.assign_story(article_id, story_id)
+        follow = {**store.copies_of(list(changes.assigned)), **(new_copies or {})}
+        for copy_id, original in follow.items():
+            story_id = store.get_article_story(original)
+            if story_id is not None:
+                store.assign_story(copy_id, story_id)
+        store.retire_stories(changes.retired)
+        store.put_story_states({s["id"]: s for s in changes.stories})
+        store.add_cluster_df(changes.df)
+        store.put_state(_CLUSTER_STATE, changes.header)
+        return changes
 
     def _original_of(self, article: Article, sig: np.ndarray, size: int) -> str | None:
         """The stored report this one copies, if any (the earliest published wins)."""
@@ -286,10 +340,9 @@ class Library:
         best = min(candidates, key=_oldest_first)
         return best.id
 
-    def _story_title(self, story_id: str, article: Article) -> str:
-        current = self.store.story_title(story_id)
-        if current:
-            return current
+    def _story_title(self, first_id: str, batch: Mapping[str, Article] | None) -> str:
+        """A new story's title: its first report's title, or that report's opening words."""
+        article = (batch or {}).get(first_id) or self.store.get_article(first_id)
         return article.title or " ".join(article.text[article.body_start :].split()[:12])
 
     # -- stories ----------------------------------------------------------------------------
@@ -430,15 +483,15 @@ class Library:
         assignment = recluster(originals)
         for copy_id, original in copies.items():
             assignment[copy_id] = assignment[original]
-        clusterer = OnlineClusterer.from_assignment(originals, assignment)
+        before = {aid: s.id for s in self.store.stories() for aid in s.article_ids}
+        redirects = _redirects(before, assignment, self.store.story_redirects())
+        clusterer = OnlineClusterer.from_assignment(
+            originals, assignment, loader=self._stored_features, retired=redirects
+        )
         with self.store.atomic():
-            for story_id in sorted(set(assignment.values())):
-                first = next(a for a in articles if assignment[a.id] == story_id)
-                self.store.put_story(story_id, first.title or story_id)
-            for article_id, story_id in assignment.items():
-                self.store.assign_story(article_id, story_id)
             self.store.clear_cluster_state()
-            self._save_changes(clusterer)
+            self._save_changes(clusterer, {a.id: a for a in articles})
+            self.store.retire_stories(redirects)
             self.store.delete_state(_LEGACY_CLUSTER_STATE)
             self.store.delete_empty_stories()
         self._clusterer = clusterer
@@ -578,3 +631,23 @@ def _default_options():  # noqa: ANN202
     from .config import Options
 
     return Options()
+
+
+def _redirects(
+    before: Mapping[str, str], after: Mapping[str, str], known: Mapping[str, str]
+) -> dict[str, str]:
+    """Where each story id that a regrouping ends leads: the new story holding most
+    of its reports (ties: the smaller id); known redirects are carried along."""
+    live = set(after.values())
+    counts: dict[str, dict[str, int]] = {}
+    for article_id, old in before.items():
+        new = after.get(article_id)
+        if new is not None and old not in live:
+            mine = counts.setdefault(old, {})
+            mine[new] = mine.get(new, 0) + 1
+    out = {old: min(c, key=lambda s: (-c[s], s)) for old, c in counts.items()}
+    for old, new in known.items():
+        target = new if new in live else out.get(new)
+        if old not in live and target is not None:
+            out.setdefault(old, target)
+    return out

@@ -329,3 +329,19 @@ CREATE INDEX articles_story_listing
 @migration("0003_comparisons")
 def _comparisons(conn: sqlite3.Connection) -> None:
     run_script(conn, _COMPARISONS)
+
+
+_STORY_REDIRECTS = """
+-- Story ids that ended because the stories were regrouped (their reports went to
+-- another story): each old id leads to the live story that took most of its reports,
+-- so a link or a script holding the old id still finds the story.
+CREATE TABLE story_redirects (
+    old_id TEXT PRIMARY KEY,
+    new_id TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+@migration("0004_story_redirects")
+def _story_redirects(conn: sqlite3.Connection) -> None:
+    run_script(conn, _STORY_REDIRECTS)

@@ -606,6 +606,12 @@ class Store:
                 return dict(_select_in(conn, select, "id", ids))
             return dict(conn.execute(f"{select} ORDER BY seq").fetchall())
 
+    def copies_of(self, originals: Sequence[str]) -> dict[str, str]:
+        """The articles marked as copies of any of ``originals``, mapped to their original."""
+        select = "SELECT id, copy_of FROM articles"
+        with self._errors("read copies"), self._reading() as conn:
+            return dict(_select_in(conn, select, "copy_of", originals))
+
     def article_ids_without_story(self) -> list[str]:
         """Ids of the articles not yet in a story, in the order they were stored."""
         with self._errors("read articles"), self._reading() as conn:
@@ -735,6 +741,8 @@ class Store:
         """Create or update a story: its title and (unless ``None``) the clusterer's state."""
         payload = None if state is None else _dump_json(state, f"the state of story {story_id!r}")
         with self._errors("store a story"), self.atomic():
+            # A story that had this id once and was retired: the id is live again.
+            self._writer.execute("DELETE FROM story_redirects WHERE old_id = ?", (story_id,))
             now = self._now()
             self._writer.execute(
                 "INSERT INTO stories (id, title, state, created_at, updated_at) "
@@ -837,6 +845,56 @@ class Store:
                 "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)"
             )
             return cur.rowcount
+
+    def retire_stories(self, redirects: Mapping[str, str]) -> None:
+        """End stories whose reports all went elsewhere: old id -> the story it leads to.
+
+        The old rows go (with their cached comparisons); each old id, and any id
+        that led to it, now leads to the new one.
+
+        Raises:
+            StoreError: an old story still has reports, or a new one is not stored.
+        """
+        with self._errors("retire stories"), self.atomic():
+            for old, new in redirects.items():
+                self._require_story(self._writer, new)
+                if self._writer.execute(
+                    "SELECT 1 FROM articles WHERE story_id = ? LIMIT 1", (old,)
+                ).fetchone():
+                    raise StoreError(
+                        f"story {old!r} in {self.path} still has reports and cannot be "
+                        f"retired into {new!r}; this is a bug: please report it"
+                    )
+                self._writer.execute("DELETE FROM stories WHERE id = ?", (old,))
+                self._writer.execute(
+                    "UPDATE story_redirects SET new_id = ? WHERE new_id = ?", (new, old)
+                )
+                self._writer.execute(
+                    "INSERT INTO story_redirects (old_id, new_id) VALUES (?, ?) "
+                    "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
+                    (old, new),
+                )
+
+    def story_redirects(self) -> dict[str, str]:
+        """Every retired story id -> the live story it leads to."""
+        with self._errors("read story redirects"), self._reading() as conn:
+            return dict(conn.execute("SELECT old_id, new_id FROM story_redirects"))
+
+    def resolve_story(self, story_id: str) -> str:
+        """The live id for ``story_id``: itself, or the story a retired id leads to.
+
+        Raises:
+            NotFound: no story has, or had, that id.
+        """
+        with self._errors("read a story"), self._reading() as conn:
+            if conn.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+                return story_id
+            row = conn.execute(
+                "SELECT new_id FROM story_redirects WHERE old_id = ?", (story_id,)
+            ).fetchone()
+        if row is None:
+            raise self._story_not_found(story_id)
+        return row[0]
 
     def get_story(self, story_id: str) -> StoryRecord:
         """One story, with the clusterer's state.
