@@ -287,3 +287,23 @@ def test_python_dash_m_runs_the_cli() -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0
     assert "Usage:" in proc.stdout
+
+
+def test_story_by_a_retired_id_shows_the_story_it_leads_to(tmp_path) -> None:
+    db = tmp_path / "news.db"
+    assert run("--db", db, "ingest", "-q", STORIES / "paraphrase").exit_code == 0
+    from newsweave.store import Store
+
+    with Store(db) as store:
+        [live] = store.stories()
+        store.put_story("s-gone", "an older story")
+        store.retire_stories({"s-gone": live.id})
+    result = run("--db", db, "story", "s-gone", "--format", "json")
+    assert result.exit_code == 0
+    assert f"story s-gone was merged into {live.id}" in flat(result.stderr)
+    data = json.loads(result.stdout)
+    assert sorted(a["id"] for a in data["articles"]) == sorted(live.article_ids)
+    from newsweave.errors import NotFound
+
+    with pytest.raises(NotFound, match="s-never"):  # main() prints it as an error
+        run("--db", db, "story", "s-never")

@@ -244,7 +244,9 @@ def ingest(
     err.print(
         f"{len(report.added)} added, {len(report.existing)} already stored, "
         f"{len(report.copies)} copies, {len(report.new_stories)} new stories, "
-        f"{len(report.updated_stories)} updated stories",
+        f"{len(report.updated_stories)} updated stories"
+        + (f", {len(report.moved)} earlier reports regrouped" if report.moved else "")
+        + (f", {len(report.merged)} stories merged away" if report.merged else ""),
         highlight=False,
     )
     code = report_failures(report.failures)
@@ -288,9 +290,17 @@ def story(
     ctx: click.Context, story_id: str, fmt: str, output: str | None, with_text: bool,
     options: Options,
 ) -> None:
-    """Compare the reports of one story: claims, conflicts and the brief."""
+    """Compare the reports of one story: claims, conflicts and the brief.
+
+    A story id that was retired (its reports regrouped into another story)
+    shows the story it leads to, with a note on stderr."""
     library = open_library(ctx, options)
-    render(library.compare_story(story_id), fmt, output, with_text)
+    live = library.store.resolve_story(story_id)
+    if live != story_id:
+        Console(stderr=True).print(
+            f"story {story_id} was merged into {live}; showing {live}", highlight=False
+        )
+    render(library.compare_story(live), fmt, output, with_text)
 
 
 @cli.command()

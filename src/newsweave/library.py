@@ -215,7 +215,9 @@ class Library:
             self.store.record_failure(f.source, f.reason)
         unique: dict[str, _Item] = {}
         for a, an, feat in items:
-            a.id = article_key(a.url, a.text)
+            old_id, a.id = a.id, article_key(a.url, a.text)
+            if an is not None and old_id != a.id:
+                _rekey(an, old_id, a.id)
             if feat is not None:
                 feat.article_id = a.id
             unique.setdefault(a.id, (a, an, feat))
@@ -443,7 +445,12 @@ class Library:
 
     def describe_changes(self, report: IngestReport) -> list[str]:
         """Human lines for what an ingest changed in the stories."""
-        lines = []
+        lines = [f"story {old} merged into {new}" for old, new in report.merged.items()]
+        moved: dict[str, int] = {}
+        for story_id in report.moved.values():
+            moved[story_id] = moved.get(story_id, 0) + 1
+        for story_id, n in moved.items():
+            lines.append(f"{n} earlier report{'s' if n > 1 else ''} regrouped into {story_id}")
         for story_id in report.new_stories:
             lines.append(f"new story {story_id}: {self.store.get_story(story_id).title}")
         added = set(report.added)
@@ -631,6 +638,15 @@ def _default_options():  # noqa: ANN202
     from .config import Options
 
     return Options()
+
+
+def _rekey(analyzed: AnalyzedArticle, old: str, new: str) -> None:
+    """Point an analysis made under article id ``old`` at the stored id ``new``
+    (its claims name their article, and their ids start with it)."""
+    for claim in analyzed.claims:
+        claim.article = new
+        if claim.id.startswith(old + ":"):
+            claim.id = new + claim.id[len(old):]
 
 
 def _redirects(

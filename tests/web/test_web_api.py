@@ -344,3 +344,32 @@ def test_a_read_over_the_time_limit_answers_503_and_the_app_goes_on(engine, tmp_
             assert len(hits["hits"]) == 3
     finally:
         store.close()
+
+
+def test_a_retired_story_id_redirects_to_the_story_it_leads_to(engine, tmp_path):
+    """Regrouping ended a story: links holding its id land on the live story."""
+    from newsweave.model import Article
+
+    store = Store(tmp_path / "merged.db")
+    try:
+        first, second = Article(text="First report."), Article(text="Second report.")
+        store.put_articles([first, second])
+        for story_id, article in (("s-live", first), ("s-gone", second)):
+            store.put_story(story_id, story_id)
+            store.assign_story(article.id, story_id)
+        store.assign_story(second.id, "s-live")
+        store.retire_stories({"s-gone": "s-live"})
+        with TestClient(create_app(Library(store, engine), compute=False)) as c:
+            for path, query in [("/stories/{}", ""), ("/api/stories/{}", "?x=1"),
+                                ("/api/stories/{}/comparison", "?with_text=true")]:
+                got = c.get(path.format("s-gone") + query, follow_redirects=False)
+                assert got.status_code == 308, path
+                assert got.headers["location"] == path.format("s-live") + query
+                assert got.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+            live = c.get("/api/stories/s-gone").json()
+            assert live["id"] == "s-live" and sorted(live["article_ids"]) == sorted(
+                [first.id, second.id]
+            )
+            assert_error(c.get("/api/stories/s-never"), 404, "E040")
+    finally:
+        store.close()

@@ -31,12 +31,12 @@ from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -181,6 +181,12 @@ class IngestOut(BaseModel):
     copies: dict[str, str]
     new_stories: list[str]
     updated_stories: list[str]
+    moved: dict[str, str] = Field(
+        default_factory=dict, description="Reports stored before that moved: id -> story."
+    )
+    merged: dict[str, str] = Field(
+        default_factory=dict, description="Stories that ended -> the story they lead to."
+    )
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -361,6 +367,18 @@ def _span(value: str | None) -> tuple[int, int] | None:
 RENDERED_STORY_PAGES = 256
 
 
+def _retired(store: Store, request: Request, story_id: str, path: str) -> Response | None:
+    """A permanent redirect when ``story_id`` was retired into another story (its
+    reports regrouped); NotFound when no story ever had it."""
+    live = store.resolve_story(story_id)
+    if live == story_id:
+        return None
+    target = path.format(story_id=quote(live, safe=""))
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse(target, status_code=308)
+
+
 def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
     store = library.store
 
@@ -410,7 +428,10 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
     rendered_lock = threading.Lock()
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(request: Request, story_id: str) -> Response:
+        moved = _retired(library.store, request, story_id, "/stories/{story_id}")
+        if moved is not None:
+            return moved
         summary = library.story_summary(story_id)
         if summary["compared"]:
             with rendered_lock:
@@ -574,9 +595,11 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
 
     @app.get("/api/stories/{story_id}", response_model=StoryOut, responses=ERRORS,
              tags=["stories"], summary="One story")
-    def api_story(story_id: str) -> dict[str, Any]:
-        """One story's counts and report ids."""
-        return library.story_summary(story_id)
+    def api_story(request: Request, story_id: str) -> Any:
+        """One story's counts and report ids. A story id that was retired (its
+        reports regrouped into another story) answers 308 to that story."""
+        moved = _retired(library.store, request, story_id, "/api/stories/{story_id}")
+        return moved if moved is not None else library.story_summary(story_id)
 
     @app.get(
         "/api/stories/{story_id}/comparison",
@@ -593,11 +616,15 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         },
     )
     def api_comparison(
+        request: Request,
         story_id: str,
         with_text: bool = Query(False, description="Include each article's text."),
     ) -> Response:
         """Claims, conflicts and the cited brief of one story. Computed on first request
         (seconds) and cached in the store until the story's reports change."""
+        moved = _retired(library.store, request, story_id, "/api/stories/{story_id}/comparison")
+        if moved is not None:
+            return moved
         text = library.story_comparison_json(story_id, compute=compute)
         if text is None:
             raise NotFound(
