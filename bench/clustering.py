@@ -15,8 +15,11 @@
 Methods scored on each:
 
 - ``OnlineClusterer``: reports fed one by one, in fixed shuffled orders
-  (``--seeds``) and in file order;
-- ``recluster``: the batch version (average linkage over the same similarity);
+  (``--seeds``) and in file order; each new report is regrouped with its
+  candidate stories, so earlier reports can move: the runs count the moves
+  and the stories retired;
+- ``recluster``: the batch version (average linkage over the same grouping
+  similarity);
 - baseline: TF-IDF (scikit-learn, sublinear tf, English stop words) +
   average-linkage agglomerative clustering on cosine distance, with the
   distance threshold swept on the same data and the best one reported. That
@@ -24,12 +27,15 @@ Methods scored on each:
   The clusterer's own constants were calibrated on ECB+ and NeuS val (see
   ``newsweave/cluster.py``), so only NeuS train is unseen by either.
 
-``--sweep`` also prints F1 at other thresholds (for re-tuning). ``--cache DIR``
-keeps analyses and sentence embeddings outside the repository between runs.
+``--sweep`` also prints F1 at other grouping cuts (for re-tuning); ``--grid``
+scores ``recluster`` over a grid of neighbourhood settings and cuts (how the
+constants in ``newsweave/cluster.py`` were chosen). ``--cache DIR`` keeps
+analyses and sentence embeddings outside the repository between runs.
 
 Usage::
 
-    python bench/clustering.py [--only ecb|neus] [--neus-split val|train] [--seeds 1 2 3] [--sweep]
+    python bench/clustering.py [--only ecb|neus] [--neus-split val|train] [--seeds 1 2 3]
+                               [--sweep] [--grid]
                                [--weights '{"entities": 0}']
                                [--cache /tmp/nw-cache] [--json bench/results/clustering.json]
 """
@@ -180,12 +186,18 @@ def tfidf_baseline(
 
 def run_online(
     feats: Sequence[cluster.DocFeatures], order: Sequence[int], **params: Any
-) -> tuple[dict[str, str], float]:
+) -> tuple[dict[str, str], float, dict[str, int]]:
+    """Assignments, seconds, and the churn: earlier reports moved, stories retired."""
     t = time.perf_counter()
     clusterer = cluster.OnlineClusterer(**params)
+    moves = retired = 0
     for i in order:
         clusterer.add(feats[i])
-    return clusterer.assignments(), time.perf_counter() - t
+        changes = clusterer.take_changes()
+        moves += sum(1 for k in changes.assigned if k != feats[i].article_id)
+        retired += len(changes.retired)
+    churn = {"moves": moves, "retired": retired}
+    return clusterer.assignments(), time.perf_counter() - t, churn
 
 
 def evaluate(
@@ -211,14 +223,12 @@ def evaluate(
         order = list(range(len(feats)))
         random.Random(seed).shuffle(order)
         orders[f"shuffled (seed {seed})"] = order
-    f1s = []
     for label, order in orders.items():
-        pred, secs = run_online(feats, order, weights=args.weights)
+        pred, secs, churn = run_online(feats, order, weights=args.weights)
         s = scores(pred, gold)
-        f1s.append(s["F1"])
-        out["online"][label] = {**s, "seconds": secs}
+        out["online"][label] = {**s, "seconds": secs, **churn}
         rows.append([f"online, {label}", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
-                     f"{secs:.1f}"])
+                     f"{secs:.1f}", churn["moves"], churn["retired"]])
     shuffled = [out["online"][k]["F1"] for k in out["online"] if k != "file order"]
     if shuffled:
         out["online_shuffled_mean_F1"] = float(np.mean(shuffled))
@@ -229,33 +239,36 @@ def evaluate(
     s = scores(pred, gold)
     out["recluster"] = {**s, "seconds": secs}
     rows.append(["recluster (batch)", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
-                 f"{secs:.1f}"])
+                 f"{secs:.1f}", "", ""])
 
     texts = [(a.title + "\n" if a.title else "") + a.text for a in articles]
     t = time.perf_counter()
     th, s, curve = tfidf_baseline(texts, ids, gold)
     out["baseline"] = {**s, "distance_threshold": th, "curve": curve}
     rows.append([f"TF-IDF + average link, threshold {th:.2f} tuned here", s["P"], s["R"],
-                 s["F1"], s["V"], s["clusters"], f"{time.perf_counter() - t:.1f}"])
+                 s["F1"], s["V"], s["clusters"], f"{time.perf_counter() - t:.1f}", "", ""])
     if name == "ecb" and not args.keep_urls:
         raw_articles, _ = ecb_articles(args.data / "ecbplus" / "docs.jsonl", keep_urls=True)
         th, s, _ = tfidf_baseline([a.text for a in raw_articles], ids, gold)
         out["baseline_with_urls"] = {**s, "distance_threshold": th}
         rows.append([f"TF-IDF baseline on the text with URL lines, threshold {th:.2f}",
-                     s["P"], s["R"], s["F1"], s["V"], s["clusters"], ""])
+                     s["P"], s["R"], s["F1"], s["V"], s["clusters"], "", "", ""])
 
     print(f"\n### {name}: {len(articles)} reports, {len(set(gold.values()))} gold stories\n")
-    print(table(["method", "B3 P", "B3 R", "B3 F1", "V-measure", "stories", "seconds"], rows))
+    print(table(["method", "B3 P", "B3 R", "B3 F1", "V-measure", "stories", "seconds",
+                 "moves", "retired"], rows))
+    print("\nmoves: earlier reports that changed story when a later one came; "
+          "retired: stories left empty by a regrouping")
     print(f"\nfeatures (embedding the leads): {feat_s:.0f}s for {len(articles)} reports "
           f"({len(articles) / max(feat_s, 1e-9):.0f}/s)")
 
     if args.sweep:
         order = orders[next(k for k in orders if k != "file order")] if args.seeds else None
         sweep_rows = []
-        for th in np.round(np.arange(0.30, 0.61, 0.025), 3):
+        for th in np.round(np.arange(0.20, 0.51, 0.025), 3):
             row: list[Any] = [f"{th:.3f}"]
             if order is not None:
-                pred, _ = run_online(feats, order, threshold=float(th), weights=args.weights)
+                pred, _, _ = run_online(feats, order, threshold=float(th), weights=args.weights)
                 row.append(scores(pred, gold)["F1"])
             row.append(scores(cluster.recluster(feats, threshold=float(th), weights=args.weights),
                               gold)["F1"])
@@ -264,6 +277,45 @@ def evaluate(
         print()
         print(table(heads + ["recluster F1"], sweep_rows))
         out["sweep"] = sweep_rows
+    if args.grid:
+        out["grid"] = grid(feats, gold, args.weights)
+    return out
+
+
+#: The settings ``--grid`` tries (``cluster.Neighbourhood`` fields) and the cuts.
+GRID = {
+    "floor": (0.30, 0.35),
+    "margin": (0.10, 0.15, 0.20, 0.30),
+    "least": (2, 3),
+    "most": (10,),
+    "weight": (0.0, 0.5),
+}
+GRID_CUTS = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
+
+
+def grid(
+    feats: Sequence[cluster.DocFeatures], gold: dict[str, str], weights: dict | None
+) -> list[dict[str, Any]]:
+    """B-cubed F1 of ``recluster`` for every grid setting and cut (the pair
+    similarity is computed once; each setting re-derives the second-order part)."""
+    import itertools
+
+    ordered = sorted(feats, key=lambda f: f.article_id)
+    ids = [f.article_id for f in ordered]
+    sim = cluster.similarity_matrix(ordered, weights=weights)
+    out = []
+    for values in itertools.product(*GRID.values()):
+        nb = cluster.Neighbourhood(**dict(zip(GRID, values, strict=True)))
+        mixed = (1 - nb.weight) * sim + nb.weight * cluster.neighbourhood_similarity(sim, nb)
+        f1 = []
+        for cut in GRID_CUTS:
+            labels = cluster._average_link(mixed, cut)
+            f1.append(scores({i: str(lab) for i, lab in zip(ids, labels, strict=True)},
+                             gold)["F1"])
+        out.append({**dict(zip(GRID, values, strict=True)), "F1": f1})
+        print("  grid " + " ".join(f"{k}={v}" for k, v in zip(GRID, values, strict=True))
+              + "  F1 at cuts " + " ".join(f"{c:.2f}:{x:.3f}" for c, x in zip(GRID_CUTS, f1,
+                                                                                  strict=True)))
     return out
 
 
@@ -279,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave ECB+ URL lines in the text (they leak the gold subtopic)")
     ap.add_argument("--weights", type=json.loads,
                     help='override part weights, e.g. \'{"entities": 0}\' (an ablation)')
-    ap.add_argument("--sweep", action="store_true", help="also print F1 per threshold")
+    ap.add_argument("--sweep", action="store_true", help="also print F1 per grouping cut")
+    ap.add_argument("--grid", action="store_true",
+                    help="also score recluster over a grid of neighbourhood settings")
     ap.add_argument("--cache", help="folder outside the repository for analyses and embeddings")
     ap.add_argument("--json", help="write numbers here (under bench/results/)")
     args = ap.parse_args(argv)
@@ -310,8 +364,14 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine(),
         "params": {
-            "threshold": cluster.THRESHOLD,
-            "recluster_threshold": cluster.RECLUSTER_THRESHOLD,
+            "group_threshold": cluster.GROUP_THRESHOLD,
+            "candidate_floor": cluster.CANDIDATE_FLOOR,
+            "max_candidates": cluster.MAX_CANDIDATES,
+            "neighbourhood": {
+                "floor": cluster.NEIGHBOUR_FLOOR, "margin": cluster.NEIGHBOUR_MARGIN,
+                "least": cluster.MIN_NEIGHBOURS, "most": cluster.MAX_NEIGHBOURS,
+                "weight": cluster.NEIGHBOUR_WEIGHT,
+            },
             "weights": {**cluster.WEIGHTS, **(args.weights or {})},
             "lead_sentences": cluster.LEAD_SENTENCES,
             "max_gap_days": cluster.MAX_GAP_DAYS,

@@ -1,8 +1,8 @@
 """Stories: each report that comes in joins the story it belongs to, or starts one.
 
 A report is reduced to ``DocFeatures`` (``features_of``), and compared with a
-story by a weighted mean of five cosines, each between the report's part and
-the sum of that part over the story's reports:
+story (or another report) by a weighted mean of five cosines, each between the
+report's part and the sum of that part over the story's reports:
 
 1. ``vector``: the sentence-embedding of the title and lead (what it is about);
 2. ``entities``: who and where, salient mentions (title, lead) counted higher;
@@ -16,13 +16,25 @@ earthquakes read alike to an embedding, and it is the places, names, dates and
 numbers that tell them apart. On top of that, a story whose reports all lie
 more than ``MAX_GAP_DAYS`` from a new report's date is no candidate at all.
 
-``OnlineClusterer`` is the streaming version: ``add(features)`` joins the best
-story at or above the threshold or starts a new one, and a story's id, ``"s"``
-followed by the id of its first report, never changes. It keeps per-story
-sums only (no member vectors), and ``to_dict``/``from_dict`` let the store keep
-that state so the next process goes on where the last one stopped.
-``recluster`` is the batch version (average-linkage over the same similarity),
-for re-tuning and for rebuilding stories from scratch.
+Stories are cut by ``grouping_similarity``: that pair similarity mixed with a
+second-order one (``neighbourhood_similarity``: do two reports have the same
+closest reports?), by average linkage at ``GROUP_THRESHOLD``. A pair score
+alone cannot separate two events of one topic (a report of the second event
+is often as close to the first event's reports as they are to each other);
+their neighbourhoods can.
+
+``OnlineClusterer`` is the streaming version: ``add(features)`` scores the
+report against the stories' centroids and regroups it with the best few
+(``CANDIDATE_FLOOR``, ``MAX_CANDIDATES``), so a decision taken on one early
+report is undone when its event's next reports arrive. A story's id, ``"s"``
+followed by the id of its first report, stays with the group holding most of
+its reports; a story left empty is retired into the one that took them. It
+keeps per-story sums (for the centroids) and the features of recent reports
+(for regrouping; older ones come back through a loader), and
+``to_dict``/``take_changes`` let the store keep that state so the next
+process goes on where the last one stopped. ``recluster`` is the batch
+version (average linkage over all reports), for re-tuning and for rebuilding
+stories from scratch.
 
 No stage here touches the store; the caller persists ``to_dict()``.
 """
@@ -101,6 +113,12 @@ MAX_CANDIDATES = 5
 #: Of a large candidate story, only its latest reports are regrouped; the
 #: older ones stay where they are (bounds the cost of one ``add``).
 REGROUP_MEMBERS = 200
+#: A report already placed moves in a regrouping only when at least this much
+#: closer (mean grouping similarity) to its new story's reports than to its
+#: old one's (see ``OnlineClusterer._settle``). Ties stay: that alone cut the
+#: moves by 7% on ECB+ and 12% on NeuS train at the same F1; 0.05 cut 8-14% more
+#: but cost NeuS train 0.006 of F1 (``bench/clustering.py``, moves column).
+MOVE_MARGIN = 0.0
 
 #: The neighbourhood of a report, for the second-order similarity: its most
 #: similar reports (itself included), at least ``MIN_NEIGHBOURS`` and at most
@@ -124,6 +142,26 @@ NEIGHBOUR_WEIGHT = 0.5
 #: over floor 0.30-0.35, margin 0.10-0.30, minimum 2-3, weight 0-0.5, cut
 #: 0.25-0.50: ``docs/benchmarks.md`` section 4); NeuS train is held out.
 GROUP_THRESHOLD = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """The settings of the second-order similarity (defaults: the constants above)."""
+
+    floor: float = NEIGHBOUR_FLOOR
+    margin: float = NEIGHBOUR_MARGIN
+    least: int = MIN_NEIGHBOURS
+    most: int = MAX_NEIGHBOURS
+    weight: float = NEIGHBOUR_WEIGHT
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.least <= self.most:
+            raise ConfigError(
+                f"neighbourhood sizes must satisfy 1 <= least <= most, not {self.least}, "
+                f"{self.most}"
+            )
+        if not 0.0 <= self.weight <= 1.0:
+            raise ConfigError(f"neighbourhood weight must be in [0, 1], not {self.weight}")
 
 #: A story whose reports are all more than this many days away from a new
 #: report's date is not a candidate for it. Not calibrated on data (ECB+ and
@@ -623,6 +661,7 @@ class OnlineClusterer:
             is not a candidate (default ``MAX_GAP_DAYS``).
         weights: weights of the similarity parts, overriding ``WEIGHTS``.
         shortlist: stories scored in full per report (default ``SHORTLIST``).
+        neighbourhood: the second-order similarity's settings.
         loader: reads the features of reports the clusterer does not hold
             (after a restart); without one it holds every report's features.
         cache: reports whose features are held in memory when a ``loader``
@@ -644,6 +683,7 @@ class OnlineClusterer:
         max_gap_days: int = MAX_GAP_DAYS,
         weights: Mapping[str, float] | None = None,
         shortlist: int = SHORTLIST,
+        neighbourhood: Neighbourhood | Mapping[str, Any] = Neighbourhood(),
         loader: FeatureLoader | None = None,
         cache: int = 20_000,
     ) -> None:
@@ -655,6 +695,10 @@ class OnlineClusterer:
         self.max_gap_days = int(max_gap_days)
         self.weights = _check_weights(weights)
         self.shortlist = int(shortlist)
+        self.neighbourhood = (
+            neighbourhood if isinstance(neighbourhood, Neighbourhood)
+            else Neighbourhood(**neighbourhood)
+        )
         self._loader = loader
         self._cache_size = int(cache)
         self._features: OrderedDict[str, DocFeatures] = OrderedDict()
@@ -808,12 +852,11 @@ class OnlineClusterer:
         wanted = [m for i in stories for m in self._stories[i].members[-REGROUP_MEMBERS:]]
         held = self._held(wanted)
         local = [held[m] for m in wanted if m in held] + [features]
-        labels = _average_link(
-            grouping_similarity(
-                local, weights=self.weights, max_gap_days=self.max_gap_days, idf=self._idf
-            ),
-            self.threshold,
+        sim = grouping_similarity(
+            local, weights=self.weights, max_gap_days=self.max_gap_days, idf=self._idf,
+            neighbourhood=self.neighbourhood,
         )
+        labels = _average_link(sim, self.threshold)
         groups: dict[int, list[int]] = {}
         for pos, label in enumerate(labels):
             groups.setdefault(int(label), []).append(pos)
@@ -841,9 +884,10 @@ class OnlineClusterer:
                 owner[label] = self._new_story(self._fresh_id(first), len(features.vector))
         # 3. Move what changed; a story left empty is retired into the one that
         #    took most of its reports.
+        targets = self._settle(sim, [owner[int(label)] for label in labels], local)
         went: dict[int, dict[int, int]] = {}
         for pos, f in enumerate(local):
-            target = owner[int(labels[pos])]
+            target = targets[pos]
             old = self._story_of.get(f.article_id)
             if old is not None:
                 src = self._index[old]
@@ -856,6 +900,32 @@ class OnlineClusterer:
                 continue
             dest = max(targets, key=lambda t: (targets[t], -t))
             self._retire(src, self._stories[dest].id)
+
+    def _settle(self, sim: np.ndarray, targets: list[int], local: list[DocFeatures]) -> list[int]:
+        """Keep a placed report where it is unless the move is clear.
+
+        A report the regrouping would move goes only if its mean grouping
+        similarity to the reports of its new story beats that to the reports
+        staying in its old one by ``MOVE_MARGIN`` (alone in its new story, it
+        goes when the stayers fall below the cut by that much): borderline
+        reports then stop flipping between two stories as reports arrive.
+        """
+        out = list(targets)
+        positions = np.arange(len(local))
+        for pos, f in enumerate(local):
+            old = self._story_of.get(f.article_id)
+            if old is None or self._index[old] == out[pos]:
+                continue
+            current = self._index[old]
+            others = positions != pos
+            stay = others & (np.asarray(out) == current)
+            if not stay.any():
+                continue
+            go = others & (np.asarray(out) == out[pos])
+            move_score = float(sim[pos, go].mean()) if go.any() else self.threshold
+            if move_score < float(sim[pos, stay].mean()) + MOVE_MARGIN:
+                out[pos] = current
+        return out
 
     def _retire(self, i: int, into: str) -> None:
         story = self._stories[i]
@@ -1031,6 +1101,7 @@ class OnlineClusterer:
             "max_gap_days": self.max_gap_days,
             "weights": dict(self.weights),
             "shortlist": self.shortlist,
+            "neighbourhood": dataclasses.asdict(self.neighbourhood),
         }
 
     def header(self) -> dict[str, Any]:
@@ -1175,7 +1246,9 @@ def similarity_matrix(
     return sim
 
 
-def neighbourhood_similarity(sim: np.ndarray) -> np.ndarray:
+def neighbourhood_similarity(
+    sim: np.ndarray, neighbourhood: Neighbourhood = Neighbourhood()
+) -> np.ndarray:
     """Second-order similarity: how much two reports' neighbourhoods overlap.
 
     Each report's row keeps its similarities to its neighbourhood (see
@@ -1191,8 +1264,9 @@ def neighbourhood_similarity(sim: np.ndarray) -> np.ndarray:
     np.fill_diagonal(near, -np.inf)
     best = near.max(axis=1) if n > 1 else np.zeros(1)
     np.fill_diagonal(near, 1.0)
-    bar = np.maximum(NEIGHBOUR_FLOOR, best - NEIGHBOUR_MARGIN)
-    counts = np.clip((near >= bar[:, None]).sum(axis=1), MIN_NEIGHBOURS, MAX_NEIGHBOURS)
+    nb = neighbourhood
+    bar = np.maximum(nb.floor, best - nb.margin)
+    counts = np.clip((near >= bar[:, None]).sum(axis=1), nb.least, nb.most)
     order = np.argsort(-near, axis=1, kind="stable")
     rows = np.zeros_like(near)
     for i in range(n):
@@ -1208,14 +1282,16 @@ def grouping_similarity(
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
     idf: _Idf | None = None,
+    neighbourhood: Neighbourhood = Neighbourhood(),
 ) -> np.ndarray:
     """What stories are cut by: the pair similarity mixed with the second-order one.
 
-    ``(1 - NEIGHBOUR_WEIGHT) * similarity_matrix + NEIGHBOUR_WEIGHT *
-    neighbourhood_similarity``; pairs too far apart in time stay ``-inf``.
+    ``(1 - weight) * similarity_matrix + weight * neighbourhood_similarity``
+    (``Neighbourhood.weight``); pairs too far apart in time stay ``-inf``.
     """
     sim = similarity_matrix(features, weights=weights, max_gap_days=max_gap_days, idf=idf)
-    return (1.0 - NEIGHBOUR_WEIGHT) * sim + NEIGHBOUR_WEIGHT * neighbourhood_similarity(sim)
+    w = neighbourhood.weight
+    return (1.0 - w) * sim + w * neighbourhood_similarity(sim, neighbourhood)
 
 
 def _average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
@@ -1247,6 +1323,7 @@ def recluster(
     threshold: float = GROUP_THRESHOLD,
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
+    neighbourhood: Neighbourhood = Neighbourhood(),
 ) -> dict[str, str]:
     """Group reports into stories all at once (average linkage of ``grouping_similarity``).
 
@@ -1265,13 +1342,19 @@ def recluster(
     feats = sorted(features_list, key=lambda f: f.article_id)
     n = len(feats)
     if n > RECLUSTER_MAX_REPORTS:
-        online = OnlineClusterer(threshold=threshold, weights=weights, max_gap_days=max_gap_days)
+        online = OnlineClusterer(
+            threshold=threshold, weights=weights, max_gap_days=max_gap_days,
+            neighbourhood=neighbourhood,
+        )
         online.add_many(sorted(feats, key=lambda f: (f.published or far, f.article_id)))
         return online.assignments()
     if n < 2:
         return {f.article_id: "s" + f.article_id for f in feats}
     labels = _average_link(
-        grouping_similarity(feats, weights=weights, max_gap_days=max_gap_days), threshold
+        grouping_similarity(
+            feats, weights=weights, max_gap_days=max_gap_days, neighbourhood=neighbourhood
+        ),
+        threshold,
     )
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
@@ -1288,6 +1371,7 @@ def recluster(
 __all__ = [
     "Changes",
     "DocFeatures",
+    "Neighbourhood",
     "OnlineClusterer",
     "StoryState",
     "features_batch",
