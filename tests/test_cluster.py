@@ -13,10 +13,12 @@ import random
 
 import numpy as np
 import pytest
+from clusterdata import event
 
 from newsweave.cluster import (
     MAX_GAP_DAYS,
     DocFeatures,
+    Neighbourhood,
     OnlineClusterer,
     StoryState,
     features_batch,
@@ -384,26 +386,10 @@ def test_bad_settings_and_state_are_refused():
 # --------------------------------------------------------------------------- regrouping
 
 
-_TOPIC = {"quake": 1.0, "island": 1.0, "toll": 1.0, "rescue": 1.0}
-
-
-def _event(tag: str, axis: int, n: int) -> list[DocFeatures]:
-    """``n`` reports of one event: the topic's words and direction, plus the
-    event's own place, mayor and direction."""
-    out = []
-    for i in range(n):
-        vec = [1.0, 0.0, 0.0, 0.0, 0.1 * i]
-        vec[axis] = 0.6
-        terms = {**_TOPIC, f"{tag}town": 1.0, f"{tag}mayor": 1.0, f"{tag}{i}": 1.0}
-        entities = {f"PLACE:{tag}town": 1.0, "ORG:agency": 1.0}
-        out.append(_feat(f"{tag}{i + 1}", vec, terms=terms, entities=entities))
-    return out
-
-
 def test_a_second_event_leaves_the_first_ones_story_when_its_own_reports_come():
     """Its first report alone reads like the first event's story; the next one
     shares its neighbours and not theirs, and the regrouping moves it out."""
-    a, b = _event("a", 1, 4), _event("b", 2, 4)
+    a, b = event("a", 1, 4), event("b", 2, 4)
     clusterer = OnlineClusterer()
     assert clusterer.add_many(a[:1] + b[:1]) == ["sa1", "sa1"]
     assert clusterer.add_many(a[1:]) == ["sa1"] * 3
@@ -464,4 +450,10 @@ def test_neighbourhoods_tell_two_events_of_a_topic_apart():
     a = _feat("a", [1, 0], "2025-01-01", terms={"t": 1.0})
     b = _feat("b", [1, 0], "2025-03-01", terms={"t": 1.0})
     assert grouping_similarity([a, b])[0, 1] == -np.inf
+    only_second = grouping_similarity([a, b], neighbourhood=Neighbourhood(weight=1.0))
+    assert only_second[0, 1] == -np.inf and only_second[0, 0] == pytest.approx(1.0)
+    with pytest.raises(ConfigError, match="least <= most"):
+        Neighbourhood(least=5, most=3)
+    with pytest.raises(ConfigError, match="weight"):
+        OnlineClusterer(neighbourhood={"weight": 2.0})
 

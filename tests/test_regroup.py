@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from clusterdata import event
 
 from newsweave.cluster import DocFeatures
 from newsweave.errors import NotFound
 from newsweave.library import Library
 from newsweave.model import Article
 from newsweave.store import Store
-
-_TOPIC = {"quake": 1.0, "island": 1.0, "toll": 1.0, "rescue": 1.0}
 
 
 def _vector(values: list[float]) -> np.ndarray:
@@ -25,14 +24,7 @@ def _vector(values: list[float]) -> np.ndarray:
 
 
 def _event(tag: str, axis: int, n: int) -> list[tuple[str, DocFeatures]]:
-    out = []
-    for i in range(n):
-        vec = [1.0, 0.0, 0.0, 0.0, 0.1 * i]
-        vec[axis] = 0.6
-        terms = {**_TOPIC, f"{tag}town": 1.0, f"{tag}mayor": 1.0, f"{tag}{i}": 1.0}
-        entities = {f"PLACE:{tag}town": 1.0, "ORG:agency": 1.0}
-        out.append((f"{tag}{i + 1}", DocFeatures("", _vector(vec), entities, terms=terms)))
-    return out
+    return [(f.article_id, f) for f in event(tag, axis, n)]
 
 
 @pytest.fixture()

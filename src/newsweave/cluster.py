@@ -792,6 +792,7 @@ class OnlineClusterer:
         self._index[story.id] = len(self._stories)
         self._stories.append(story)
         self._created.append(story.id)
+        self._update_row(len(self._stories) - 1)
         return len(self._stories) - 1
 
     def _fresh_id(self, article_id: str) -> str:
@@ -866,43 +867,46 @@ class OnlineClusterer:
         for i in stories:
             sid = self._stories[i].id
             mine = [pos for pos, f in enumerate(local[:-1]) if self._story_of[f.article_id] == sid]
-            if not mine:
-                continue
             counts: dict[int, int] = {}
-            first: dict[int, int] = {}
+            earliest: dict[int, int] = {}
             for pos in mine:
                 label = int(labels[pos])
                 counts[label] = counts.get(label, 0) + 1
-                first.setdefault(label, pos)
-            best = max(counts, key=lambda lab: (counts[lab], -first[lab]))
-            if best not in owner:
-                owner[best] = i
-        # 2. A group no old story claimed is a new story, named after its first report.
-        for label, members in groups.items():
-            if label not in owner:
-                first = local[members[0]].article_id
-                owner[label] = self._new_story(self._fresh_id(first), len(features.vector))
+                earliest.setdefault(label, pos)
+            if counts:
+                best = max(counts, key=lambda lab: (counts[lab], -earliest[lab]))
+                owner.setdefault(best, i)
+        # 2. A group no old story claimed is a new story (-label until its
+        #    first report goes in, which names it).
+        targets = [owner.get(int(label), -int(label)) for label in labels]
+        targets = self._settle(sim, targets, local)
         # 3. Move what changed; a story left empty is retired into the one that
         #    took most of its reports.
-        targets = self._settle(sim, [owner[int(label)] for label in labels], local)
+        started: dict[int, int] = {}
         went: dict[int, dict[int, int]] = {}
         for pos, f in enumerate(local):
             target = targets[pos]
+            if target < 0:
+                if target not in started:
+                    started[target] = self._new_story(
+                        self._fresh_id(f.article_id), len(features.vector)
+                    )
+                target = started[target]
             old = self._story_of.get(f.article_id)
             if old is not None:
-                src = self._index[old]
-                went.setdefault(src, {})
-                went[src][target] = went[src].get(target, 0) + 1
+                dests = went.setdefault(self._index[old], {})
+                dests[target] = dests.get(target, 0) + 1
             self._place(f, target)
-        for src, targets in went.items():
-            story = self._stories[src]
-            if story.count:
-                continue
-            dest = max(targets, key=lambda t: (targets[t], -t))
-            self._retire(src, self._stories[dest].id)
+        for src, dests in went.items():
+            if not self._stories[src].count:
+                into = max(dests, key=lambda t: (dests[t], -t))
+                self._retire(src, self._stories[into].id)
 
     def _settle(self, sim: np.ndarray, targets: list[int], local: list[DocFeatures]) -> list[int]:
         """Keep a placed report where it is unless the move is clear.
+
+        ``targets``: per report of ``local``, the index of the story the
+        grouping puts it in (negative: a story still to start).
 
         A report the regrouping would move goes only if its mean grouping
         similarity to the reports of its new story beats that to the reports
@@ -910,7 +914,7 @@ class OnlineClusterer:
         goes when the stayers fall below the cut by that much): borderline
         reports then stop flipping between two stories as reports arrive.
         """
-        out = list(targets)
+        out = np.asarray(targets)
         positions = np.arange(len(local))
         for pos, f in enumerate(local):
             old = self._story_of.get(f.article_id)
@@ -918,14 +922,14 @@ class OnlineClusterer:
                 continue
             current = self._index[old]
             others = positions != pos
-            stay = others & (np.asarray(out) == current)
+            stay = others & (out == current)
             if not stay.any():
                 continue
-            go = others & (np.asarray(out) == out[pos])
+            go = others & (out == out[pos])
             move_score = float(sim[pos, go].mean()) if go.any() else self.threshold
             if move_score < float(sim[pos, stay].mean()) + MOVE_MARGIN:
                 out[pos] = current
-        return out
+        return [int(t) for t in out]
 
     def _retire(self, i: int, into: str) -> None:
         story = self._stories[i]
@@ -1257,23 +1261,34 @@ def neighbourhood_similarity(
     close neighbours, while a report of another event of the same topic is
     close to them only as a topic is, and its own neighbours are elsewhere.
     """
+    from scipy import sparse
+
     n = len(sim)
     if not n:
         return np.zeros((0, 0))
+    nb = neighbourhood
     near = np.where(np.isfinite(sim), sim, 0.0)
     np.fill_diagonal(near, -np.inf)
     best = near.max(axis=1) if n > 1 else np.zeros(1)
     np.fill_diagonal(near, 1.0)
-    nb = neighbourhood
     bar = np.maximum(nb.floor, best - nb.margin)
     counts = np.clip((near >= bar[:, None]).sum(axis=1), nb.least, nb.most)
-    order = np.argsort(-near, axis=1, kind="stable")
-    rows = np.zeros_like(near)
-    for i in range(n):
-        keep = order[i, : counts[i]]
-        rows[i, keep] = np.maximum(near[i, keep], 0.0)
-    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows @ rows.T
+    # Each row's ``most`` closest, best first (ties: lower index first), of
+    # which the first ``counts`` are its neighbourhood.
+    most = min(nb.most, n)
+    top = np.argpartition(-near, most - 1, axis=1)[:, :most] if most < n else (
+        np.tile(np.arange(n), (n, 1))
+    )
+    values = np.take_along_axis(near, top, axis=1)
+    order = np.lexsort((top, -values), axis=1)
+    top = np.take_along_axis(top, order, axis=1)
+    values = np.maximum(np.take_along_axis(values, order, axis=1), 0.0)
+    values[np.arange(most)[None, :] >= counts[:, None]] = 0.0
+    values /= np.linalg.norm(values, axis=1, keepdims=True)
+    rows = sparse.csr_matrix(
+        (values.ravel(), top.ravel(), np.arange(0, n * most + 1, most)), shape=(n, n)
+    )
+    return (rows @ rows.T).toarray()
 
 
 def grouping_similarity(
@@ -1290,8 +1305,15 @@ def grouping_similarity(
     (``Neighbourhood.weight``); pairs too far apart in time stay ``-inf``.
     """
     sim = similarity_matrix(features, weights=weights, max_gap_days=max_gap_days, idf=idf)
+    second = neighbourhood_similarity(sim, neighbourhood)
     w = neighbourhood.weight
-    return (1.0 - w) * sim + w * neighbourhood_similarity(sim, neighbourhood)
+    far = np.isneginf(sim)
+    sim[far] = 0.0
+    sim *= 1.0 - w  # in place: at 10,000 reports each matrix is 0.8 GB
+    second *= w
+    sim += second
+    sim[far] = -np.inf
+    return sim
 
 
 def _average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
@@ -1311,10 +1333,10 @@ def _average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
 
 
 #: Above this many reports ``recluster`` re-runs the online clusterer over
-#: the reports in date order instead of average linkage, whose distance
-#: matrix (8 bytes per pair) would not fit in memory: 20,000 reports take
-#: 1.6 GB.
-RECLUSTER_MAX_REPORTS = 20_000
+#: the reports in date order instead of average linkage: the grouping holds a
+#: few dense ``n x n`` matrices at once (the pair and the second-order
+#: similarity, the distances), 0.8 GB each at 10,000 reports.
+RECLUSTER_MAX_REPORTS = 10_000
 
 
 def recluster(
