@@ -36,7 +36,7 @@ Usage::
 
     python bench/clustering.py [--only ecb|neus] [--neus-split val|train] [--seeds 1 2 3]
                                [--sweep] [--grid]
-                               [--weights '{"entities": 0}']
+                               [--weights '{"entities": 0}'] [--move-margin 0.05]
                                [--cache /tmp/nw-cache] [--json bench/results/clustering.json]
 """
 
@@ -224,7 +224,8 @@ def evaluate(
         random.Random(seed).shuffle(order)
         orders[f"shuffled (seed {seed})"] = order
     for label, order in orders.items():
-        pred, secs, churn = run_online(feats, order, weights=args.weights)
+        pred, secs, churn = run_online(feats, order, weights=args.weights,
+                                       move_margin=args.move_margin)
         s = scores(pred, gold)
         out["online"][label] = {**s, "seconds": secs, **churn}
         rows.append([f"online, {label}", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
@@ -331,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave ECB+ URL lines in the text (they leak the gold subtopic)")
     ap.add_argument("--weights", type=json.loads,
                     help='override part weights, e.g. \'{"entities": 0}\' (an ablation)')
+    ap.add_argument("--move-margin", type=float, default=cluster.MOVE_MARGIN,
+                    help="how much closer a placed report must be to move (churn vs F1)")
     ap.add_argument("--sweep", action="store_true", help="also print F1 per grouping cut")
     ap.add_argument("--grid", action="store_true",
                     help="also score recluster over a grid of neighbourhood settings")
@@ -367,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             "group_threshold": cluster.GROUP_THRESHOLD,
             "candidate_floor": cluster.CANDIDATE_FLOOR,
             "max_candidates": cluster.MAX_CANDIDATES,
+            "move_margin": args.move_margin,
             "neighbourhood": {
                 "floor": cluster.NEIGHBOUR_FLOOR, "margin": cluster.NEIGHBOUR_MARGIN,
                 "least": cluster.MIN_NEIGHBOURS, "most": cluster.MAX_NEIGHBOURS,

@@ -116,8 +116,9 @@ REGROUP_MEMBERS = 200
 #: A report already placed moves in a regrouping only when at least this much
 #: closer (mean grouping similarity) to its new story's reports than to its
 #: old one's (see ``OnlineClusterer._settle``). Ties stay: that alone cut the
-#: moves by 7% on ECB+ and 12% on NeuS train at the same F1; 0.05 cut 8-14% more
-#: but cost NeuS train 0.006 of F1 (``bench/clustering.py``, moves column).
+#: moves by 7% on ECB+ and 12% on NeuS train at the same F1; 0.05 cuts 8%
+#: (ECB+), 17% (NeuS val) and 14% (NeuS train) more but costs NeuS train 0.006
+#: of F1 (``bench/clustering.py --move-margin 0.05``, moves column).
 MOVE_MARGIN = 0.0
 
 #: The neighbourhood of a report, for the second-order similarity: its most
@@ -662,6 +663,8 @@ class OnlineClusterer:
         weights: weights of the similarity parts, overriding ``WEIGHTS``.
         shortlist: stories scored in full per report (default ``SHORTLIST``).
         neighbourhood: the second-order similarity's settings.
+        move_margin: how much closer a placed report must be to move (default
+            ``MOVE_MARGIN``).
         loader: reads the features of reports the clusterer does not hold
             (after a restart); without one it holds every report's features.
         cache: reports whose features are held in memory when a ``loader``
@@ -684,6 +687,7 @@ class OnlineClusterer:
         weights: Mapping[str, float] | None = None,
         shortlist: int = SHORTLIST,
         neighbourhood: Neighbourhood | Mapping[str, Any] = Neighbourhood(),
+        move_margin: float = MOVE_MARGIN,
         loader: FeatureLoader | None = None,
         cache: int = 20_000,
     ) -> None:
@@ -699,6 +703,7 @@ class OnlineClusterer:
             neighbourhood if isinstance(neighbourhood, Neighbourhood)
             else Neighbourhood(**neighbourhood)
         )
+        self.move_margin = float(move_margin)
         self._loader = loader
         self._cache_size = int(cache)
         self._features: OrderedDict[str, DocFeatures] = OrderedDict()
@@ -910,7 +915,7 @@ class OnlineClusterer:
 
         A report the regrouping would move goes only if its mean grouping
         similarity to the reports of its new story beats that to the reports
-        staying in its old one by ``MOVE_MARGIN`` (alone in its new story, it
+        staying in its old one by ``move_margin`` (alone in its new story, it
         goes when the stayers fall below the cut by that much): borderline
         reports then stop flipping between two stories as reports arrive.
         """
@@ -927,7 +932,7 @@ class OnlineClusterer:
                 continue
             go = others & (out == out[pos])
             move_score = float(sim[pos, go].mean()) if go.any() else self.threshold
-            if move_score < float(sim[pos, stay].mean()) + MOVE_MARGIN:
+            if move_score < float(sim[pos, stay].mean()) + self.move_margin:
                 out[pos] = current
         return [int(t) for t in out]
 
@@ -1106,6 +1111,7 @@ class OnlineClusterer:
             "weights": dict(self.weights),
             "shortlist": self.shortlist,
             "neighbourhood": dataclasses.asdict(self.neighbourhood),
+            "move_margin": self.move_margin,
         }
 
     def header(self) -> dict[str, Any]:

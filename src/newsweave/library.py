@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .cluster import Changes, DocFeatures, OnlineClusterer, features_batch, features_of, recluster
+from .cluster import Changes, DocFeatures, OnlineClusterer, features_batch, recluster
 from .dedup import CopyIndex, minhash_signature
 from .engine import Engine
 from .errors import ConfigError, NewsweaveError, StoreError
@@ -134,15 +134,16 @@ class Library:
         A report whose analysis is missing or of another version is left out
         (the clusterer then leaves it where it is).
         """
-        vectors = self.store.get_vectors(_DOC_VECTORS, list(ids))
-        out = {}
-        for article_id in ids:
-            analyzed = self.store.get_analysis(article_id, ANALYSIS_VERSION)
-            if analyzed is not None:
-                out[article_id] = features_of(
-                    analyzed, self.engine.embedder, vector=vectors.get(article_id)
-                )
-        return out
+        found = [self.store.get_analysis(i, ANALYSIS_VERSION) for i in ids]
+        return {f.article_id: f for f in self._features([an for an in found if an is not None])}
+
+    def _features(self, analyzed: Sequence[AnalyzedArticle]) -> list[DocFeatures]:
+        """Clusterer features of stored reports, with their stored document vectors
+        (one embedder call for any report whose vector is missing)."""
+        ids = [an.article.id for an in analyzed]
+        vectors = self.store.get_vectors(_DOC_VECTORS, ids) if ids else {}
+        return features_batch(analyzed, self.engine.embedder,
+                              vectors=[vectors.get(i) for i in ids])
 
     def _forget_state(self) -> None:
         """Drop in-memory state after a failed transaction; it reloads from the store."""
@@ -479,12 +480,7 @@ class Library:
     def recluster(self) -> dict[str, str]:
         """Re-group every stored report from scratch (for re-tuning); returns id -> story."""
         articles = self.store.articles()
-        analyzed = self.analyses(articles)
-        vectors = self.store.get_vectors(_DOC_VECTORS)
-        feats = []
-        for an in analyzed:
-            f = features_of(an, self.engine.embedder, vector=vectors.get(an.article.id))
-            feats.append(f)
+        feats = self._features(self.analyses(articles))
         copies = self.store.copies()
         originals = [f for f in feats if f.article_id not in copies]
         assignment = recluster(originals)

@@ -367,12 +367,10 @@ def _span(value: str | None) -> tuple[int, int] | None:
 RENDERED_STORY_PAGES = 256
 
 
-def _retired(store: Store, request: Request, story_id: str, path: str) -> Response | None:
-    """A permanent redirect when ``story_id`` was retired into another story (its
-    reports regrouped); NotFound when no story ever had it."""
+def _retired(store: Store, request: Request, story_id: str, path: str) -> Response:
+    """For a story id not found: a permanent redirect when it was retired into
+    another story (its reports regrouped); NotFound when no story ever had it."""
     live = store.resolve_story(story_id)
-    if live == story_id:
-        return None
     target = path.format(story_id=quote(live, safe=""))
     if request.url.query:
         target += "?" + request.url.query
@@ -429,10 +427,10 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> Response:
-        moved = _retired(library.store, request, story_id, "/stories/{story_id}")
-        if moved is not None:
-            return moved
-        summary = library.story_summary(story_id)
+        try:
+            summary = library.story_summary(story_id)
+        except NotFound:
+            return _retired(library.store, request, story_id, "/stories/{story_id}")
         if summary["compared"]:
             with rendered_lock:
                 key = (story_id, json.dumps(summary, sort_keys=True))
@@ -598,8 +596,10 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
     def api_story(request: Request, story_id: str) -> Any:
         """One story's counts and report ids. A story id that was retired (its
         reports regrouped into another story) answers 308 to that story."""
-        moved = _retired(library.store, request, story_id, "/api/stories/{story_id}")
-        return moved if moved is not None else library.story_summary(story_id)
+        try:
+            return library.story_summary(story_id)
+        except NotFound:
+            return _retired(library.store, request, story_id, "/api/stories/{story_id}")
 
     @app.get(
         "/api/stories/{story_id}/comparison",
@@ -622,10 +622,12 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
     ) -> Response:
         """Claims, conflicts and the cited brief of one story. Computed on first request
         (seconds) and cached in the store until the story's reports change."""
-        moved = _retired(library.store, request, story_id, "/api/stories/{story_id}/comparison")
-        if moved is not None:
-            return moved
-        text = library.story_comparison_json(story_id, compute=compute)
+        try:
+            text = library.story_comparison_json(story_id, compute=compute)
+        except NotFound:
+            return _retired(
+                library.store, request, story_id, "/api/stories/{story_id}/comparison"
+            )
         if text is None:
             raise NotFound(
                 f"story {story_id!r} has not been compared yet and this server does not "
