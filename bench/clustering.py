@@ -28,14 +28,18 @@ Methods scored on each:
   ``newsweave/cluster.py``), so only NeuS train is unseen by either.
 
 ``--sweep`` also prints F1 at other grouping cuts (for re-tuning); ``--grid``
-scores ``recluster`` over a grid of neighbourhood settings and cuts (how the
-constants in ``newsweave/cluster.py`` were chosen). ``--cache DIR`` keeps
-analyses and sentence embeddings outside the repository between runs.
+scores ``recluster`` without crowding over a grid of neighbourhood settings
+and cuts (how the neighbourhood constants in ``newsweave/cluster.py`` were
+chosen, before crowding came); ``--crowd-grid`` scores the online clusterer
+over a grid of crowding settings (how the ``CROWD_*`` constants were chosen);
+``--crowding`` overrides them. ``--cache DIR`` keeps analyses and sentence
+embeddings outside the repository between runs.
 
 Usage::
 
     python bench/clustering.py [--only ecb|neus] [--neus-split val|train] [--seeds 1 2 3]
-                               [--sweep] [--grid]
+                               [--sweep] [--grid] [--crowd-grid]
+                               [--crowding '{"weight": 0}']
                                [--weights '{"entities": 0}'] [--move-margin 0.05]
                                [--cache /tmp/nw-cache] [--json bench/results/clustering.json]
 """
@@ -43,6 +47,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -225,7 +230,7 @@ def evaluate(
         orders[f"shuffled (seed {seed})"] = order
     for label, order in orders.items():
         pred, secs, churn = run_online(feats, order, weights=args.weights,
-                                       move_margin=args.move_margin)
+                                       move_margin=args.move_margin, crowding=args.crowding)
         s = scores(pred, gold)
         out["online"][label] = {**s, "seconds": secs, **churn}
         rows.append([f"online, {label}", s["P"], s["R"], s["F1"], s["V"], s["clusters"],
@@ -235,7 +240,7 @@ def evaluate(
         out["online_shuffled_mean_F1"] = float(np.mean(shuffled))
 
     t = time.perf_counter()
-    pred = cluster.recluster(feats, weights=args.weights)
+    pred = cluster.recluster(feats, weights=args.weights, crowding=args.crowding)
     secs = time.perf_counter() - t
     s = scores(pred, gold)
     out["recluster"] = {**s, "seconds": secs}
@@ -269,10 +274,11 @@ def evaluate(
         for th in np.round(np.arange(0.20, 0.51, 0.025), 3):
             row: list[Any] = [f"{th:.3f}"]
             if order is not None:
-                pred, _, _ = run_online(feats, order, threshold=float(th), weights=args.weights)
+                pred, _, _ = run_online(feats, order, threshold=float(th), weights=args.weights,
+                                        crowding=args.crowding)
                 row.append(scores(pred, gold)["F1"])
-            row.append(scores(cluster.recluster(feats, threshold=float(th), weights=args.weights),
-                              gold)["F1"])
+            row.append(scores(cluster.recluster(feats, threshold=float(th), weights=args.weights,
+                                                crowding=args.crowding), gold)["F1"])
             sweep_rows.append(row)
         heads = ["threshold"] + (["online F1 (first seed)"] if order is not None else [])
         print()
@@ -280,6 +286,8 @@ def evaluate(
         out["sweep"] = sweep_rows
     if args.grid:
         out["grid"] = grid(feats, gold, args.weights)
+    if args.crowd_grid:
+        out["crowd_grid"] = crowd_grid(feats, gold, orders, args.weights)
     return out
 
 
@@ -297,8 +305,9 @@ GRID_CUTS = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
 def grid(
     feats: Sequence[cluster.DocFeatures], gold: dict[str, str], weights: dict | None
 ) -> list[dict[str, Any]]:
-    """B-cubed F1 of ``recluster`` for every grid setting and cut (the pair
-    similarity is computed once; each setting re-derives the second-order part)."""
+    """B-cubed F1 of ``recluster`` without crowding for every grid setting and
+    cut (the pair similarity is computed once; each setting re-derives the
+    second-order part)."""
     import itertools
 
     ordered = sorted(feats, key=lambda f: f.article_id)
@@ -320,6 +329,47 @@ def grid(
     return out
 
 
+#: The crowding settings ``--crowd-grid`` tries (``cluster.Crowding`` fields:
+#: first and last rank, floor, weight); weight 0 is no crowding.
+CROWD_GRID = (
+    (15, 30, 0.35, 0.0),
+    (5, 15, 0.35, 0.5),
+    (10, 20, 0.35, 1.0),
+    (10, 30, 0.35, 1.0),
+    (10, 30, 0.40, 1.0),
+    (10, 30, 0.38, 1.5),
+    (15, 30, 0.30, 1.0),
+    (15, 30, 0.35, 0.75),
+    (15, 30, 0.35, 1.0),
+    (15, 30, 0.35, 1.5),
+    (15, 30, 0.40, 1.0),
+    (20, 40, 0.35, 1.0),
+)
+
+
+def crowd_grid(
+    feats: Sequence[cluster.DocFeatures],
+    gold: dict[str, str],
+    orders: dict[str, list[int]],
+    weights: dict | None,
+) -> list[dict[str, Any]]:
+    """Online B-cubed F1 (mean of the shuffled orders) and ``recluster`` F1
+    for every ``CROWD_GRID`` setting (how ``cluster.CROWD_*`` were chosen)."""
+    shuffled = [order for label, order in orders.items() if label != "file order"]
+    out = []
+    for first, last, floor, weight in CROWD_GRID:
+        crowding = cluster.Crowding(first, last, floor, weight)
+        online = [scores(run_online(feats, order, weights=weights, crowding=crowding)[0],
+                         gold)["F1"] for order in shuffled]
+        batch = scores(cluster.recluster(feats, weights=weights, crowding=crowding), gold)["F1"]
+        row = {**dataclasses.asdict(crowding), "online_F1": float(np.mean(online)),
+               "recluster_F1": batch}
+        out.append(row)
+        print(f"  crowding ranks {first}-{last} floor {floor:.2f} weight {weight:.2f}: "
+              f"online {row['online_F1']:.3f}, recluster {batch:.3f}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", help="datasets folder (default ../shared/datasets)")
@@ -337,10 +387,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep", action="store_true", help="also print F1 per grouping cut")
     ap.add_argument("--grid", action="store_true",
                     help="also score recluster over a grid of neighbourhood settings")
+    ap.add_argument("--crowding", type=json.loads, default={},
+                    help='override crowding settings, e.g. \'{"weight": 0}\' (no crowding)')
+    ap.add_argument("--crowd-grid", action="store_true",
+                    help="also score the online clusterer over a grid of crowding settings")
     ap.add_argument("--cache", help="folder outside the repository for analyses and embeddings")
     ap.add_argument("--json", help="write numbers here (under bench/results/)")
     args = ap.parse_args(argv)
     args.data = datasets_dir(args.data)
+    args.crowding = cluster.Crowding(**args.crowding)
     if args.cache:
         args.cache = Path(args.cache).expanduser().resolve()
         if args.cache.is_relative_to(REPO):
@@ -371,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "candidate_floor": cluster.CANDIDATE_FLOOR,
             "max_candidates": cluster.MAX_CANDIDATES,
             "move_margin": args.move_margin,
+            "crowding": dataclasses.asdict(args.crowding),
             "neighbourhood": {
                 "floor": cluster.NEIGHBOUR_FLOOR, "margin": cluster.NEIGHBOUR_MARGIN,
                 "least": cluster.MIN_NEIGHBOURS, "most": cluster.MAX_NEIGHBOURS,

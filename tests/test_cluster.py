@@ -17,6 +17,7 @@ from clusterdata import event
 
 from newsweave.cluster import (
     MAX_GAP_DAYS,
+    Crowding,
     DocFeatures,
     Neighbourhood,
     OnlineClusterer,
@@ -457,3 +458,59 @@ def test_neighbourhoods_tell_two_events_of_a_topic_apart():
     with pytest.raises(ConfigError, match="weight"):
         OnlineClusterer(neighbourhood={"weight": 2.0})
 
+
+
+# --------------------------------------------------------------------------- crowding
+
+
+def _crowd(n: int, dim: int = 40) -> list[DocFeatures]:
+    """``n`` reports, each at embedding cosine 0.7 to the first axis and 0.49
+    to each other, no word in common: each alone below the candidate floor
+    with the others, each at 0.35 with a report along the first axis."""
+    out = []
+    for k in range(n):
+        v = np.zeros(dim)
+        v[0], v[k + 1] = 0.7, np.sqrt(1 - 0.49)
+        out.append(_feat(f"c{k}", list(v), terms={f"word{k}": 1.0}))
+    return out
+
+
+def _along_first_axis(dim: int = 40) -> DocFeatures:
+    v = np.zeros(dim)
+    v[0] = 1.0
+    return _feat("y", list(v), terms={"other": 1.0})
+
+
+def test_crowding_is_the_mean_score_of_the_stories_past_the_first_ranks():
+    crowding = Crowding(first=2, last=5, floor=0.35, weight=1.0)
+    scores = np.array([0.9, -np.inf, 0.1, 0.8, 0.5, 0.6, 0.7, -np.inf])
+    assert crowding.of(scores) == pytest.approx((0.7 + 0.6 + 0.5) / 3)  # ranks 2, 3, 4
+    assert crowding.of(np.array([0.9, 0.8, -np.inf])) == 0.0  # too few stories
+    assert crowding.rise(0.30) == 0.0 and crowding.rise(0.55) == pytest.approx(0.2)
+    with pytest.raises(ConfigError, match="first < last"):
+        Crowding(first=5, last=5)
+    with pytest.raises(ConfigError, match="weight"):
+        OnlineClusterer(crowding={"weight": -1.0})
+
+
+def test_what_joins_a_lone_story_stands_apart_in_a_crowd():
+    """The same pair similarity joins a report to the one story near it, and
+    not to one of thirty equally near stories: there it tells nothing apart."""
+    y = _along_first_axis()
+    alone = OnlineClusterer()
+    alone.add_many(_crowd(1))
+    assert alone.add(y) == "sc0"
+
+    crowd = _crowd(31)
+    crowded = OnlineClusterer()
+    assert crowded.add_many(crowd) == [f"sc{k}" for k in range(31)]
+    assert crowded.add(y) == "sy"
+    assert crowded.params()["crowding"] == dataclasses.asdict(Crowding())
+    # Without the rise the crowd does not keep it out.
+    flat = OnlineClusterer(crowding=Crowding(weight=0.0))
+    flat.add_many(crowd)
+    assert flat.add(y) != "sy"
+    # The batch version measures crowding the same way.
+    assert recluster(_crowd(1) + [y])["y"] == "sc0"
+    assert recluster(crowd + [y])["y"] == "sy"
+    assert recluster(crowd + [y], crowding=Crowding(weight=0.0))["y"] != "sy"

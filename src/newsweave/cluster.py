@@ -21,7 +21,9 @@ second-order one (``neighbourhood_similarity``: do two reports have the same
 closest reports?), by average linkage at ``GROUP_THRESHOLD``. A pair score
 alone cannot separate two events of one topic (a report of the second event
 is often as close to the first event's reports as they are to each other);
-their neighbourhoods can.
+their neighbourhoods can. The cut rises where many stories crowd around a
+report (``Crowding``): among the dozens of stories of a running topic, the
+days of one saga are as alike as two reports of one event elsewhere.
 
 ``OnlineClusterer`` is the streaming version: ``add(features)`` scores the
 report against the stories' centroids and regroups it with the best few
@@ -116,9 +118,10 @@ REGROUP_MEMBERS = 200
 #: A report already placed moves in a regrouping only when at least this much
 #: closer (mean grouping similarity) to its new story's reports than to its
 #: old one's (see ``OnlineClusterer._settle``). Ties stay: that alone cut the
-#: moves by 7% on ECB+ and 12% on NeuS train at the same F1; 0.05 cuts 8%
-#: (ECB+), 17% (NeuS val) and 14% (NeuS train) more but costs NeuS train 0.006
-#: of F1 (``bench/clustering.py --move-margin 0.05``, moves column).
+#: moves by 7% on ECB+ and 12% on NeuS train at the same F1; 0.05 cut 8%
+#: (ECB+), 17% (NeuS val) and 14% (NeuS train) more but cost NeuS train 0.006
+#: of F1 (``bench/clustering.py --move-margin 0.05``, moves column; measured
+#: before crowding).
 MOVE_MARGIN = 0.0
 
 #: The neighbourhood of a report, for the second-order similarity: its most
@@ -137,10 +140,11 @@ MAX_NEIGHBOURS = 10
 #: report-to-report similarity itself).
 NEIGHBOUR_WEIGHT = 0.5
 #: Average-linkage cut of the grouping similarity: two groups of reports merge
-#: while the mean grouping similarity of their pairs is at least this. The
-#: same for the online regrouping and for ``recluster``. Calibrated with the
-#: five constants above by B-cubed F1 on ECB+ and NeuS val together (a grid
-#: over floor 0.30-0.35, margin 0.10-0.30, minimum 2-3, weight 0-0.5, cut
+#: while the mean grouping similarity of their pairs is at least this, where
+#: no crowd of stories raises it (``CROWD_FLOOR``). The same for the online
+#: regrouping and for ``recluster``. Calibrated with the five constants above,
+#: before crowding, by B-cubed F1 on ECB+ and NeuS val together (a grid over
+#: floor 0.30-0.35, margin 0.10-0.30, minimum 2-3, weight 0-0.5, cut
 #: 0.25-0.50: ``docs/benchmarks.md`` section 4); NeuS train is held out.
 GROUP_THRESHOLD = 0.35
 
@@ -163,6 +167,58 @@ class Neighbourhood:
             )
         if not 0.0 <= self.weight <= 1.0:
             raise ConfigError(f"neighbourhood weight must be in [0, 1], not {self.weight}")
+
+#: Crowding: the cut rises where many stories lie close to a report. A
+#: report's crowding is the mean embedding cosine between it and the stories
+#: ranked ``CROWD_RANKS`` by that cosine (0-based: the 16th to the 30th, past
+#: the few it may belong to); its regrouping is cut at ``GROUP_THRESHOLD +
+#: CROWD_WEIGHT * max(0, crowding - CROWD_FLOOR)``. Where a topic runs for
+#: days (a nomination, its hearings, its votes), dozens of its stories sit
+#: close to each new report, and two days of the saga score as high as two
+#: reports of one event elsewhere: one cut cannot serve both. With no more
+#: stories than the first rank, the cut does not rise. Calibrated on ECB+ and
+#: NeuS val by the online B-cubed F1, mean of three orders, summed over the two
+#: (``bench/clustering.py --crowd-grid``): this is the best of the grid; ranks
+#: 10-30 to 20-40 with floor 0.35-0.40 and weight 0.75-1.5 lie within 0.007 of
+#: it, no crowding 0.012 below (NeuS val 0.866 against 0.882, ECB+ 0.938
+#: against 0.933), ranks 10-20 or floor 0.30 0.014-0.017 below. NeuS train,
+#: held out, went from 0.701 to 0.779 (docs/benchmarks.md section 4).
+CROWD_RANKS = (15, 30)
+CROWD_FLOOR = 0.35
+CROWD_WEIGHT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Crowding:
+    """How the grouping cut rises with crowding (defaults: the constants above)."""
+
+    first: int = CROWD_RANKS[0]
+    last: int = CROWD_RANKS[1]
+    floor: float = CROWD_FLOOR
+    weight: float = CROWD_WEIGHT
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.first < self.last:
+            raise ConfigError(
+                f"crowding ranks must satisfy 0 <= first < last, not {self.first}, {self.last}"
+            )
+        if self.weight < 0:
+            raise ConfigError(f"crowding weight must be >= 0, not {self.weight}")
+
+    def of(self, scores: np.ndarray) -> float:
+        """Crowding of one report from its embedding cosines to the stories
+        (``-inf`` for stories out of reach: retired, or outside the window)."""
+        live = scores[np.isfinite(scores)]
+        if len(live) <= self.first:
+            return 0.0
+        k = min(self.last, len(live))
+        top = -np.partition(-live, k - 1)[:k] if k < len(live) else live
+        return float(np.sort(top)[::-1][self.first : k].mean())
+
+    def rise(self, crowding: float | np.ndarray) -> float | np.ndarray:
+        """How much the cut rises at this crowding."""
+        return self.weight * np.maximum(0.0, crowding - self.floor)
+
 
 #: A story whose reports are all more than this many days away from a new
 #: report's date is not a candidate for it. Not calibrated on data (ECB+ and
@@ -644,7 +700,8 @@ class OnlineClusterer:
     No story at ``CANDIDATE_FLOOR`` or above: it starts a story. Otherwise it
     is *regrouped* with the best few (``MAX_CANDIDATES``): their reports and
     the new one are grouped afresh by average linkage of
-    ``grouping_similarity`` (the same cut as ``recluster``). This is how a
+    ``grouping_similarity``, cut at the threshold raised by the crowding
+    around the new report (as ``recluster`` cuts). This is how a
     second event of one topic gets out of the first one's story: its first
     report may join it, but the next reports of that event share their
     neighbours with it and not with the first event's reports, and the
@@ -663,6 +720,7 @@ class OnlineClusterer:
         weights: weights of the similarity parts, overriding ``WEIGHTS``.
         shortlist: stories scored in full per report (default ``SHORTLIST``).
         neighbourhood: the second-order similarity's settings.
+        crowding: how the cut rises where stories crowd (``Crowding``).
         move_margin: how much closer a placed report must be to move (default
             ``MOVE_MARGIN``).
         loader: reads the features of reports the clusterer does not hold
@@ -687,6 +745,7 @@ class OnlineClusterer:
         weights: Mapping[str, float] | None = None,
         shortlist: int = SHORTLIST,
         neighbourhood: Neighbourhood | Mapping[str, Any] = Neighbourhood(),
+        crowding: Crowding | Mapping[str, Any] = Crowding(),
         move_margin: float = MOVE_MARGIN,
         loader: FeatureLoader | None = None,
         cache: int = 20_000,
@@ -703,6 +762,7 @@ class OnlineClusterer:
             neighbourhood if isinstance(neighbourhood, Neighbourhood)
             else Neighbourhood(**neighbourhood)
         )
+        self.crowding = crowding if isinstance(crowding, Crowding) else Crowding(**crowding)
         self.move_margin = float(move_margin)
         self._loader = loader
         self._cache_size = int(cache)
@@ -779,9 +839,9 @@ class OnlineClusterer:
                 target = self._new_story(story_id, len(features.vector))
             self._place(features, target)
         else:
-            candidates = self._candidates(features)
+            candidates, cut = self._candidates(features)
             if candidates:
-                self._regroup(features, candidates)
+                self._regroup(features, candidates, cut)
             else:
                 target = self._new_story(self._fresh_id(features.article_id), len(features.vector))
                 self._place(features, target)
@@ -826,11 +886,12 @@ class OnlineClusterer:
         self._story_of[features.article_id] = story.id
         self._assigned[features.article_id] = story.id
 
-    def _candidates(self, features: DocFeatures) -> list[int]:
-        """Stories worth regrouping the report with: best centroid score first."""
+    def _candidates(self, features: DocFeatures) -> tuple[list[int], float]:
+        """Stories worth regrouping the report with (best centroid score
+        first), and the cut to regroup them at (see ``Crowding``)."""
         n = len(self._stories)
         if not n:
-            return []
+            return [], self.threshold
         coarse = self._matrix[:n] @ features.vector.astype(np.float64) + self._live[:n]
         day = features.published
         if day is not None:
@@ -839,19 +900,22 @@ class OnlineClusterer:
             first, last = self._span[:n, 0], self._span[:n, 1]
             gap = np.maximum(first - ordinal, ordinal - last)
             coarse[gap > self.max_gap_days] = -np.inf
+        cut = self.threshold + float(self.crowding.rise(self.crowding.of(coarse)))
         # The shortlist: the best by embedding, ties in order of creation.
         k = min(self.shortlist, n)
         picked = np.argpartition(-coarse, k - 1)[:k] if k < n else np.arange(n)
         picked = picked[np.lexsort((picked, -coarse[picked]))]
         picked = picked[coarse[picked] > -np.inf]
         if not len(picked):
-            return []
+            return [], cut
         scores = self._scores(features, [self._stories[int(i)] for i in picked])
         order = np.argsort(-scores, kind="stable")  # equal scores: in shortlist order
-        return [int(picked[j]) for j in order[:MAX_CANDIDATES] if scores[j] >= CANDIDATE_FLOOR]
+        best = [int(picked[j]) for j in order[:MAX_CANDIDATES] if scores[j] >= CANDIDATE_FLOOR]
+        return best, cut
 
-    def _regroup(self, features: DocFeatures, candidates: list[int]) -> None:
-        """Group the candidate stories' reports and the new one afresh (see the class docs)."""
+    def _regroup(self, features: DocFeatures, candidates: list[int], cut: float) -> None:
+        """Group the candidate stories' reports and the new one afresh at
+        ``cut`` (see the class docs)."""
         # Stories in order of creation, each one's reports in order of arrival,
         # the new report last: the order ties and new ids follow.
         stories = sorted(candidates)
@@ -862,7 +926,7 @@ class OnlineClusterer:
             local, weights=self.weights, max_gap_days=self.max_gap_days, idf=self._idf,
             neighbourhood=self.neighbourhood,
         )
-        labels = _average_link(sim, self.threshold)
+        labels = _average_link(sim, cut)
         groups: dict[int, list[int]] = {}
         for pos, label in enumerate(labels):
             groups.setdefault(int(label), []).append(pos)
@@ -884,7 +948,7 @@ class OnlineClusterer:
         # 2. A group no old story claimed is a new story (-label until its
         #    first report goes in, which names it).
         targets = [owner.get(int(label), -int(label)) for label in labels]
-        targets = self._settle(sim, targets, local)
+        targets = self._settle(sim, targets, local, cut)
         # 3. Move what changed; a story left empty is retired into the one that
         #    took most of its reports.
         started: dict[int, int] = {}
@@ -907,7 +971,9 @@ class OnlineClusterer:
                 into = max(dests, key=lambda t: (dests[t], -t))
                 self._retire(src, self._stories[into].id)
 
-    def _settle(self, sim: np.ndarray, targets: list[int], local: list[DocFeatures]) -> list[int]:
+    def _settle(
+        self, sim: np.ndarray, targets: list[int], local: list[DocFeatures], cut: float
+    ) -> list[int]:
         """Keep a placed report where it is unless the move is clear.
 
         ``targets``: per report of ``local``, the index of the story the
@@ -931,7 +997,7 @@ class OnlineClusterer:
             if not stay.any():
                 continue
             go = others & (out == out[pos])
-            move_score = float(sim[pos, go].mean()) if go.any() else self.threshold
+            move_score = float(sim[pos, go].mean()) if go.any() else cut
             if move_score < float(sim[pos, stay].mean()) + self.move_margin:
                 out[pos] = current
         return [int(t) for t in out]
@@ -1111,6 +1177,7 @@ class OnlineClusterer:
             "weights": dict(self.weights),
             "shortlist": self.shortlist,
             "neighbourhood": dataclasses.asdict(self.neighbourhood),
+            "crowding": dataclasses.asdict(self.crowding),
             "move_margin": self.move_margin,
         }
 
@@ -1338,6 +1405,42 @@ def _average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
     return fcluster(tree, t=1.0 - threshold, criterion="distance")
 
 
+def _raise_crowded(
+    sim: np.ndarray,
+    feats: Sequence[DocFeatures],
+    labels: np.ndarray,
+    crowding: Crowding,
+    max_gap_days: int,
+    chunk: int = 1024,
+) -> None:
+    """Lower ``sim`` in place by each pair's rise of the cut: ``crowding.rise``
+    of the mean crowding of its two reports, measured against the stories of
+    a first grouping (``labels``) as the online clusterer measures it."""
+    vectors = np.stack([f.vector.astype(np.float64) for f in feats])
+    index = np.unique(labels, return_inverse=True)[1]
+    centroids = np.zeros((int(index.max()) + 1, vectors.shape[1]))
+    np.add.at(centroids, index, vectors)
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    days = np.array([f.published.toordinal() if f.published else np.nan for f in feats])
+    first = np.full(len(centroids), np.inf)
+    last = np.full(len(centroids), -np.inf)
+    dated = ~np.isnan(days)
+    np.minimum.at(first, index[dated], days[dated])
+    np.maximum.at(last, index[dated], days[dated])
+    undated = np.isinf(first)
+    crowd = np.zeros(len(feats))
+    for lo in range(0, len(feats), chunk):
+        scores = vectors[lo : lo + chunk] @ centroids.T
+        day = days[lo : lo + chunk, None]
+        with np.errstate(invalid="ignore"):
+            gap = np.maximum(first[None, :] - day, day - last[None, :])
+            scores[(gap > max_gap_days) & ~undated[None, :]] = -np.inf
+        crowd[lo : lo + chunk] = [crowding.of(row) for row in scores]
+    for lo in range(0, len(feats), chunk):
+        block = sim[lo : lo + chunk]
+        block -= crowding.rise((crowd[lo : lo + chunk, None] + crowd[None, :]) / 2)
+
+
 #: Above this many reports ``recluster`` re-runs the online clusterer over
 #: the reports in date order instead of average linkage: the grouping holds a
 #: few dense ``n x n`` matrices at once (the pair and the second-order
@@ -1352,11 +1455,16 @@ def recluster(
     weights: Mapping[str, float] | None = None,
     max_gap_days: int = MAX_GAP_DAYS,
     neighbourhood: Neighbourhood = Neighbourhood(),
+    crowding: Crowding = Crowding(),
 ) -> dict[str, str]:
     """Group reports into stories all at once (average linkage of ``grouping_similarity``).
 
     Two groups merge while the mean similarity of their reports' pairs is at
-    or above ``threshold``; a pair too far apart in time forbids the merge.
+    or above ``threshold``, raised where stories crowd as the online
+    clusterer raises it (``Crowding``): a first grouping at ``threshold``
+    gives the stories each report's crowding is measured against, and a
+    pair's cut rises with the mean crowding of its two reports. A pair too
+    far apart in time forbids the merge.
     The result does not depend on input order: reports are sorted by id first,
     and a story's id is ``"s"`` + the id of its earliest report (by date, then
     by id), the same scheme ``OnlineClusterer`` uses for its first report.
@@ -1372,18 +1480,19 @@ def recluster(
     if n > RECLUSTER_MAX_REPORTS:
         online = OnlineClusterer(
             threshold=threshold, weights=weights, max_gap_days=max_gap_days,
-            neighbourhood=neighbourhood,
+            neighbourhood=neighbourhood, crowding=crowding,
         )
         online.add_many(sorted(feats, key=lambda f: (f.published or far, f.article_id)))
         return online.assignments()
     if n < 2:
         return {f.article_id: "s" + f.article_id for f in feats}
-    labels = _average_link(
-        grouping_similarity(
-            feats, weights=weights, max_gap_days=max_gap_days, neighbourhood=neighbourhood
-        ),
-        threshold,
+    sim = grouping_similarity(
+        feats, weights=weights, max_gap_days=max_gap_days, neighbourhood=neighbourhood
     )
+    labels = _average_link(sim, threshold)
+    if crowding.weight:
+        _raise_crowded(sim, feats, labels, crowding, max_gap_days)
+        labels = _average_link(sim, threshold)
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         groups.setdefault(int(label), []).append(i)
@@ -1398,6 +1507,7 @@ def recluster(
 
 __all__ = [
     "Changes",
+    "Crowding",
     "DocFeatures",
     "Neighbourhood",
     "OnlineClusterer",
