@@ -485,10 +485,15 @@ def test_crowding_is_the_mean_score_of_the_stories_past_the_first_ranks():
     crowding = Crowding(first=2, last=5, floor=0.35, weight=1.0)
     scores = np.array([0.9, -np.inf, 0.1, 0.8, 0.5, 0.6, 0.7, -np.inf])
     assert crowding.of(scores) == pytest.approx((0.7 + 0.6 + 0.5) / 3)  # ranks 2, 3, 4
-    assert crowding.of(np.array([0.9, 0.8, -np.inf])) == 0.0  # too few stories
+    assert crowding.of(np.array([0.9, 0.8, -np.inf])) == 0.35  # too few: the floor
+    assert crowding.rise(crowding.of(np.array([0.9, 0.8]))) == 0.0
     assert crowding.rise(0.30) == 0.0 and crowding.rise(0.55) == pytest.approx(0.2)
     with pytest.raises(ConfigError, match="first < last"):
         Crowding(first=5, last=5)
+    with pytest.raises(ConfigError, match="whole numbers"):
+        Crowding(first=15.0)
+    with pytest.raises(ConfigError, match="floor"):
+        Crowding(floor=-0.1)
     with pytest.raises(ConfigError, match="weight"):
         OnlineClusterer(crowding={"weight": -1.0})
 
@@ -514,3 +519,54 @@ def test_what_joins_a_lone_story_stands_apart_in_a_crowd():
     assert recluster(_crowd(1) + [y])["y"] == "sc0"
     assert recluster(crowd + [y])["y"] == "sy"
     assert recluster(crowd + [y], crowding=Crowding(weight=0.0))["y"] != "sy"
+
+
+def _dated(features: DocFeatures, day: str) -> DocFeatures:
+    return dataclasses.replace(features, published=dt.date.fromisoformat(day))
+
+
+def test_crowding_counts_only_the_stories_in_the_reports_window():
+    """Thirty near stories two months before do not crowd a report: it joins
+    the one near story of its own weeks, online and in the batch."""
+    crowd = _crowd(31)
+    near = [_dated(crowd[0], "2025-03-01")]
+    old = [_dated(f, "2025-01-01") for f in crowd[1:]]
+    y = _dated(_along_first_axis(), "2025-03-02")
+    clusterer = OnlineClusterer()
+    clusterer.add_many(old + near)
+    assert clusterer.add(y) == "sc0"
+    assert recluster(old + near + [y])["y"] == "sc0"
+    # The same thirty in its window do.
+    recent = [_dated(f, "2025-02-27") for f in crowd[1:]]
+    crowded = OnlineClusterer()
+    crowded.add_many(recent + near)
+    assert crowded.add(y) == "sy"
+    assert recluster(recent + near + [y])["y"] == "sy"
+
+
+def test_batch_crowding_is_the_same_in_any_chunk_size():
+    from newsweave.cluster import _average_link, _raise_crowded
+
+    feats = _crowd(31) + [_along_first_axis()]
+    feats = [_dated(f, f"2025-01-{1 + i % 28:02d}") for i, f in enumerate(feats)]
+    sim = grouping_similarity(feats)
+    labels = _average_link(sim, 0.35)
+    whole, pieces = sim.copy(), sim.copy()
+    _raise_crowded(whole, feats, labels, Crowding(), MAX_GAP_DAYS)
+    _raise_crowded(pieces, feats, labels, Crowding(), MAX_GAP_DAYS, chunk=3)
+    np.testing.assert_array_equal(whole, pieces)
+    finite = np.isfinite(sim)
+    assert (whole[finite] <= sim[finite]).all() and (whole[finite] < sim[finite]).any()
+    assert (np.isneginf(whole) == ~finite).all()  # too far apart stays impossible
+
+
+def test_a_state_from_before_crowding_resumes_with_the_default():
+    clusterer = OnlineClusterer(crowding=Crowding(weight=0.5))
+    clusterer.add_many(_crowd(3))
+    state = json.loads(json.dumps(clusterer.to_dict()))
+    assert state["params"]["crowding"]["weight"] == 0.5
+    assert OnlineClusterer.from_dict(state).crowding == Crowding(weight=0.5)
+    del state["params"]["crowding"]
+    resumed = OnlineClusterer.from_dict(state)
+    assert resumed.crowding == Crowding()
+    assert resumed.assignments() == clusterer.assignments()

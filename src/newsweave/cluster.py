@@ -198,19 +198,26 @@ class Crowding:
     weight: float = CROWD_WEIGHT
 
     def __post_init__(self) -> None:
-        if not 0 <= self.first < self.last:
+        if not (
+            isinstance(self.first, int) and isinstance(self.last, int)
+            and 0 <= self.first < self.last
+        ):
             raise ConfigError(
-                f"crowding ranks must satisfy 0 <= first < last, not {self.first}, {self.last}"
+                f"crowding ranks must be whole numbers with 0 <= first < last, not "
+                f"{self.first!r}, {self.last!r}"
             )
+        if not 0.0 <= self.floor <= 1.0:
+            raise ConfigError(f"crowding floor must be in [0, 1], not {self.floor}")
         if self.weight < 0:
             raise ConfigError(f"crowding weight must be >= 0, not {self.weight}")
 
     def of(self, scores: np.ndarray) -> float:
         """Crowding of one report from its embedding cosines to the stories
-        (``-inf`` for stories out of reach: retired, or outside the window)."""
+        (``-inf`` for stories out of reach: retired, or outside the window).
+        Too few stories to reach the first rank: the floor (no rise)."""
         live = scores[np.isfinite(scores)]
         if len(live) <= self.first:
-            return 0.0
+            return self.floor
         k = min(self.last, len(live))
         top = -np.partition(-live, k - 1)[:k] if k < len(live) else live
         return float(np.sort(top)[::-1][self.first : k].mean())
@@ -232,7 +239,9 @@ SHORTLIST = 32
 
 #: Version of ``OnlineClusterer.to_dict()``. Raise it when features or the
 #: state change meaning; stored state of another version must be rebuilt
-#: with ``recluster``. 2: stories are regrouped, ``threshold`` is the grouping cut.
+#: with ``recluster``. 2: stories are regrouped, ``threshold`` is the grouping
+#: cut (where no crowd raises it). A version-2 state written before crowding
+#: came carries no ``crowding`` setting and resumes with the default one.
 STATE_VERSION = 2
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*[^\W_]|\d[\d.,]*\d|\d", re.UNICODE)
@@ -701,7 +710,9 @@ class OnlineClusterer:
     is *regrouped* with the best few (``MAX_CANDIDATES``): their reports and
     the new one are grouped afresh by average linkage of
     ``grouping_similarity``, cut at the threshold raised by the crowding
-    around the new report (as ``recluster`` cuts). This is how a
+    around the new report (``Crowding``), for every pair of the regrouping:
+    in a crowd, the candidate stories are judged again at the stricter cut.
+    This is how a
     second event of one topic gets out of the first one's story: its first
     report may join it, but the next reports of that event share their
     neighbours with it and not with the first event's reports, and the
@@ -729,7 +740,8 @@ class OnlineClusterer:
             is given (least recently used go first).
 
     Raises:
-        ConfigError: an unknown weight name or a negative weight.
+        ConfigError: an unknown weight name or a negative weight, or bad
+            neighbourhood or crowding settings.
 
     Example:
         >>> clusterer = OnlineClusterer()
@@ -1414,8 +1426,14 @@ def _raise_crowded(
     chunk: int = 1024,
 ) -> None:
     """Lower ``sim`` in place by each pair's rise of the cut: ``crowding.rise``
-    of the mean crowding of its two reports, measured against the stories of
-    a first grouping (``labels``) as the online clusterer measures it."""
+    of the mean crowding of its two reports.
+
+    A report's crowding is measured as the online clusterer measures a new
+    report's (``Crowding.of`` over its embedding cosines to the stories in
+    its window), against the stories of a first grouping (``labels``), its
+    own among them. With no arrival order, the rise is per pair, where the
+    online clusterer raises the cut of a whole regrouping by the crowding of
+    the report that came."""
     vectors = np.stack([f.vector.astype(np.float64) for f in feats])
     index = np.unique(labels, return_inverse=True)[1]
     centroids = np.zeros((int(index.max()) + 1, vectors.shape[1]))
@@ -1460,11 +1478,12 @@ def recluster(
     """Group reports into stories all at once (average linkage of ``grouping_similarity``).
 
     Two groups merge while the mean similarity of their reports' pairs is at
-    or above ``threshold``, raised where stories crowd as the online
-    clusterer raises it (``Crowding``): a first grouping at ``threshold``
-    gives the stories each report's crowding is measured against, and a
-    pair's cut rises with the mean crowding of its two reports. A pair too
-    far apart in time forbids the merge.
+    or above ``threshold``, raised where stories crowd (``Crowding``): a
+    first grouping at ``threshold`` gives the stories each report's crowding
+    is measured against, and a pair's cut rises with the mean crowding of
+    its two reports (online, a whole regrouping's cut rises with the
+    crowding of the report that came). So average linkage runs twice. A pair
+    too far apart in time forbids the merge.
     The result does not depend on input order: reports are sorted by id first,
     and a story's id is ``"s"`` + the id of its earliest report (by date, then
     by id), the same scheme ``OnlineClusterer`` uses for its first report.
