@@ -10,7 +10,8 @@
 - NeuS (``neus/val.jsonl``, or ``train`` with ``--neus-split train``): the
   three outlets' articles (title + lead) of each story, gold = the story.
   The clusterer's constants were calibrated on ECB+ and NeuS val; NeuS train
-  (2,452 stories) is the held-out check.
+  (2,452 stories) is the held-out check (a few crowding settings were also
+  run on it while choosing among ties: docs/benchmarks.md section 4).
 
 Methods scored on each:
 
