@@ -317,7 +317,7 @@ def grid(
     out = []
     for values in itertools.product(*GRID.values()):
         nb = cluster.Neighbourhood(**dict(zip(GRID, values, strict=True)))
-        mixed = (1 - nb.weight) * sim + nb.weight * cluster.neighbourhood_similarity(sim, nb)
+        mixed = cluster.mix_second_order(sim.copy(), nb)
         f1 = []
         for cut in GRID_CUTS:
             labels = cluster._average_link(mixed, cut)

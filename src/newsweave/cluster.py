@@ -168,6 +168,7 @@ class Neighbourhood:
         if not 0.0 <= self.weight <= 1.0:
             raise ConfigError(f"neighbourhood weight must be in [0, 1], not {self.weight}")
 
+
 #: Crowding: the cut rises where many stories lie close to a report. A
 #: report's crowding is the mean embedding cosine between it and the stories
 #: ranked ``CROWD_RANKS`` by that cosine (0-based: the 16th to the 30th, past
@@ -299,6 +300,16 @@ class DocFeatures:
             dates=dict(data.get("dates", {})),
             numbers=dict(data.get("numbers", {})),
         )
+
+
+def _too_far(
+    first: np.ndarray, last: np.ndarray, day: float | np.ndarray, max_gap_days: int
+) -> np.ndarray:
+    """Whether a date ``day`` lies more than ``max_gap_days`` outside the span
+    ``first``..``last`` (ordinals, broadcast). NaN, undated on either side,
+    compares False: never too far."""
+    with np.errstate(invalid="ignore"):
+        return np.maximum(first - day, day - last) > max_gap_days
 
 
 def _published(value: str | None) -> dt.date | None:
@@ -712,11 +723,10 @@ class OnlineClusterer:
     ``grouping_similarity``, cut at the threshold raised by the crowding
     around the new report (``Crowding``), for every pair of the regrouping:
     in a crowd, the candidate stories are judged again at the stricter cut.
-    This is how a
-    second event of one topic gets out of the first one's story: its first
-    report may join it, but the next reports of that event share their
-    neighbours with it and not with the first event's reports, and the
-    regrouping takes them apart.
+    This is how a second event of one topic gets out of the first one's
+    story: its first report may join it, but the next reports of that event
+    share their neighbours with it and not with the first event's reports,
+    and the regrouping takes them apart.
 
     Story ids stay stable: each old story keeps its id for the group holding
     most of its reports (the older story first when two want one group); a
@@ -907,11 +917,8 @@ class OnlineClusterer:
         coarse = self._matrix[:n] @ features.vector.astype(np.float64) + self._live[:n]
         day = features.published
         if day is not None:
-            # NaN (a story with no dated report) compares False: never excluded.
-            ordinal = day.toordinal()
             first, last = self._span[:n, 0], self._span[:n, 1]
-            gap = np.maximum(first - ordinal, ordinal - last)
-            coarse[gap > self.max_gap_days] = -np.inf
+            coarse[_too_far(first, last, day.toordinal(), self.max_gap_days)] = -np.inf
         cut = self.threshold + float(self.crowding.rise(self.crowding.of(coarse)))
         # The shortlist: the best by embedding, ties in order of creation.
         k = min(self.shortlist, n)
@@ -939,9 +946,6 @@ class OnlineClusterer:
             neighbourhood=self.neighbourhood,
         )
         labels = _average_link(sim, cut)
-        groups: dict[int, list[int]] = {}
-        for pos, label in enumerate(labels):
-            groups.setdefault(int(label), []).append(pos)
         # 1. Each old story, oldest first, claims the group holding most of its
         #    reports here (ties: the group its earliest report here is in).
         owner: dict[int, int] = {}
@@ -1329,9 +1333,7 @@ def similarity_matrix(
         den += pair_weight
     sim = num / den
     days = np.array([f.published.toordinal() if f.published else np.nan for f in features])
-    with np.errstate(invalid="ignore"):
-        # NaN (undated) compares False: never too far.
-        sim[np.abs(days[:, None] - days[None, :]) > max_gap_days] = -np.inf
+    sim[_too_far(days[None, :], days[None, :], days[:, None], max_gap_days)] = -np.inf
     return sim
 
 
@@ -1390,6 +1392,12 @@ def grouping_similarity(
     (``Neighbourhood.weight``); pairs too far apart in time stay ``-inf``.
     """
     sim = similarity_matrix(features, weights=weights, max_gap_days=max_gap_days, idf=idf)
+    return mix_second_order(sim, neighbourhood)
+
+
+def mix_second_order(sim: np.ndarray, neighbourhood: Neighbourhood = Neighbourhood()) -> np.ndarray:
+    """``sim`` mixed, in place, with its ``neighbourhood_similarity`` by
+    ``Neighbourhood.weight`` (pairs at ``-inf``, too far apart, stay so)."""
     second = neighbourhood_similarity(sim, neighbourhood)
     w = neighbourhood.weight
     far = np.isneginf(sim)
@@ -1439,20 +1447,19 @@ def _raise_crowded(
     centroids = np.zeros((int(index.max()) + 1, vectors.shape[1]))
     np.add.at(centroids, index, vectors)
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    # Each story's date span (NaN: no dated report), as the online clusterer keeps it.
     days = np.array([f.published.toordinal() if f.published else np.nan for f in feats])
     first = np.full(len(centroids), np.inf)
     last = np.full(len(centroids), -np.inf)
     dated = ~np.isnan(days)
     np.minimum.at(first, index[dated], days[dated])
     np.maximum.at(last, index[dated], days[dated])
-    undated = np.isinf(first)
+    first[np.isinf(first)] = last[np.isinf(last)] = np.nan
     crowd = np.zeros(len(feats))
     for lo in range(0, len(feats), chunk):
         scores = vectors[lo : lo + chunk] @ centroids.T
-        day = days[lo : lo + chunk, None]
-        with np.errstate(invalid="ignore"):
-            gap = np.maximum(first[None, :] - day, day - last[None, :])
-            scores[(gap > max_gap_days) & ~undated[None, :]] = -np.inf
+        far = _too_far(first[None, :], last[None, :], days[lo : lo + chunk, None], max_gap_days)
+        scores[far] = -np.inf
         crowd[lo : lo + chunk] = [crowding.of(row) for row in scores]
     for lo in range(0, len(feats), chunk):
         block = sim[lo : lo + chunk]
@@ -1534,6 +1541,7 @@ __all__ = [
     "features_batch",
     "features_of",
     "grouping_similarity",
+    "mix_second_order",
     "neighbourhood_similarity",
     "pair_similarity",
     "recluster",

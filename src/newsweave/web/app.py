@@ -367,7 +367,7 @@ def _span(value: str | None) -> tuple[int, int] | None:
 RENDERED_STORY_PAGES = 256
 
 
-def _retired(store: Store, request: Request, story_id: str, path: str) -> Response:
+def _redirect_retired(store: Store, request: Request, story_id: str, path: str) -> Response:
     """For a story id not found: a permanent redirect when it was retired into
     another story (its reports regrouped); NotFound when no story ever had it."""
     live = store.resolve_story(story_id)
@@ -430,7 +430,7 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         try:
             summary = library.story_summary(story_id)
         except NotFound:
-            return _retired(library.store, request, story_id, "/stories/{story_id}")
+            return _redirect_retired(library.store, request, story_id, "/stories/{story_id}")
         if summary["compared"]:
             with rendered_lock:
                 key = (story_id, json.dumps(summary, sort_keys=True))
@@ -599,7 +599,7 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         try:
             return library.story_summary(story_id)
         except NotFound:
-            return _retired(library.store, request, story_id, "/api/stories/{story_id}")
+            return _redirect_retired(library.store, request, story_id, "/api/stories/{story_id}")
 
     @app.get(
         "/api/stories/{story_id}/comparison",
@@ -625,7 +625,7 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         try:
             text = library.story_comparison_json(story_id, compute=compute)
         except NotFound:
-            return _retired(
+            return _redirect_retired(
                 library.store, request, story_id, "/api/stories/{story_id}/comparison"
             )
         if text is None:
