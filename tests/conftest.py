@@ -51,8 +51,10 @@ def story_results(engine):
 def browser():
     """Headless Chromium driven by Playwright; the test is skipped when either is missing."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (see .ci/run)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's with "
+                    "`sudo apt-get install chromium` to run the browser tests")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is missing: pip install -e '.[dev]'")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=_LAUNCH_ARGS)
         yield b
