@@ -143,6 +143,17 @@ class Quantity:
 
 
 @dataclass(slots=True)
+class Facet:
+    """A fact carried inside a claim by a modifier ("following his call with
+    X", "with their teams meeting in Y", "where talks were strained"): matched
+    on its own, so that one sentence can support several facts."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
 class Claim:
     """A clause-sized fact stated in one article.
 
@@ -168,6 +179,10 @@ class Claim:
     quantities: list[Quantity] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     lemmas: list[str] = field(default_factory=list)  # content lemmas, lowercased
+    # The claim without its facets ("A had a call with B" of "A had a call
+    # with B, following his talk with C"); empty when it has none.
+    kernel: str = ""
+    facets: list[Facet] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -192,6 +207,7 @@ class AnalyzedArticle:
             d = dict(d)
             d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
             d["entities"] = [EntityMention(**m) for m in d.get("entities", [])]
+            d["facets"] = [Facet(**f) for f in d.get("facets", [])]
             return Claim(**d)
 
         return cls(
@@ -275,18 +291,21 @@ class Citation:
 class BriefItem:
     """One sentence of the consolidated brief.
 
-    ``kind`` says which part of the brief it belongs to (``corroborated``,
-    ``single_source``, ``omission``, ``conflict``); it is used by renderers
-    and not part of the JSON contract.
+    ``kind`` says which part of the brief it belongs to (``lead``,
+    ``conflict``, ``corroborated``, ``single_source``); ``outlet`` names the
+    outlet that alone reports a single-source fact; ``more`` marks items a
+    renderer folds behind a "more" link.
     """
 
     text: str
     citations: list[Citation]
     kind: str = "corroborated"
     outlet: str | None = None
+    more: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
+        return {"text": self.text, "citations": [c.to_dict() for c in self.citations],
+                "kind": self.kind, "outlet": self.outlet, "more": self.more}
 
 
 @dataclass(slots=True)

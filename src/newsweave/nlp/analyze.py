@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -65,13 +66,39 @@ def load_spacy(name: str = "") -> Language:
 
 
 def reference_date(article: Article, options: Options) -> dt.date | None:
-    """The date relative dates in a report are resolved against."""
-    for value in (article.published, options.reference_date):
+    """The date relative dates in a report are resolved against: its own date,
+    else a date line at the head of its text ("May 03, 2013", "PUBLISHED:
+    ..."), else ``options.reference_date``."""
+    for value in (article.published, header_date(article), options.reference_date):
         if value:
             try:
                 return dt.date.fromisoformat(str(value)[:10])
             except ValueError:
                 continue
+    return None
+
+
+#: Lines at the head of a report searched for its date line.
+HEADER_LINES = 4
+
+
+def header_date(article: Article) -> str | None:
+    """The full date of a date line among the first lines of a report: a short
+    line that is mostly that date, or one that says it was published."""
+    lines = article.text[article.body_start :].lstrip().split("\n")[:HEADER_LINES]
+    for line in lines:
+        words = line.split()
+        if not words or len(words) > 12:
+            continue
+        dates = [q for q in extract_quantities(line, 0, None) if q.kind == "date"
+                 and isinstance(q.value, str) and len(q.value) == 10]
+        if not dates:
+            continue
+        letters = sum(ch.isalnum() for ch in line)
+        covered = sum(ch.isalnum() for ch in dates[0].text)
+        if covered >= 0.5 * letters or re.match(r"\W*(published|posted|updated|date)\b",
+                                                  line, re.I):
+            return str(dates[0].value)
     return None
 
 
@@ -168,7 +195,7 @@ class Analyzer:
         quantities = extract_quantities(text, body, None, reference_date=ref)
         for q in quantities:
             q.anchor, q.aside = quantity_anchor(doc, q.start, q.end)
-        resolver = SpeakerResolver(mentions)
+        resolver = SpeakerResolver(mentions, doc)
         extractor = ClaimExtractor(article.id, resolver, text)
         claims = []
         for index, (sent, info) in enumerate(zip(spacy_sents, sentences, strict=True)):

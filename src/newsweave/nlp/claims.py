@@ -19,9 +19,13 @@ claim, so every sentence lands in some claim.
 
 from __future__ import annotations
 
+import re
+
+from lemminflect import getInflection
 from spacy.tokens import Span, Token
 
-from ..model import Claim, EntityMention, Quantity, Quote
+from ..model import Claim, EntityMention, Facet, Quantity, Quote
+from .furniture import is_furniture
 from .quotes import SPEECH_VERBS, SpeakerResolver
 
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
@@ -35,6 +39,19 @@ MIN_CLAUSE_CONTENT = 2
 #: Subject phrases longer than this are shortened to their head noun phrase
 #: when restored into a claim's text.
 MAX_SUBJECT_TOKENS = 8
+#: Words that open a clause but belong to how it joins its neighbour, not to
+#: the fact: a claim shown alone reads without them ("However, ...").
+_CONNECTIVES = frozenset({
+    "however", "meanwhile", "moreover", "furthermore", "additionally", "nonetheless",
+    "nevertheless", "still", "yet", "instead", "separately", "also", "thus", "therefore",
+    "and", "but", "so", "or", "while", "though", "although", "whereas",
+})
+#: Prepositions whose phrase states a fact of its own ("following talks with X").
+_FACET_PREPS = frozenset({"following", "after", "before", "amid", "despite", "including"})
+#: Content words a modifier needs to count as a facet.
+MIN_FACET_CONTENT = 3
+#: Facets kept per claim (the outermost).
+MAX_FACETS = 3
 
 
 def _is_content(tok: Token) -> bool:
@@ -104,6 +121,100 @@ def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int, text: s
     return text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
 
 
+def _finite(verb: Token, governor: Token, plural: bool) -> str:
+    """A participle as a finite verb in its governor's tense: "adding" after
+    "called" is "added"; after "calls", "adds"; after "might meet", "might focus"."""
+    modal = next((c for c in governor.children if c.tag_ == "MD"), None)
+    if modal is not None:
+        return f"{modal.text} {verb.lemma_}"
+    tag = "VBD"
+    if governor.tag_ in {"VBZ", "VBP"}:
+        tag = "VBP" if plural else "VBZ"
+    forms = getInflection(verb.lemma_, tag=tag)
+    return forms[0] if forms else verb.text
+
+
+def _participle_governor(tok: Token) -> Token:
+    """The clause a chain of participles hangs from ("A did X, describing Y,
+    expressing Z": both participles are A's)."""
+    for _ in range(4):
+        if tok.dep_ in {"advcl", "conj"} and tok.tag_ == "VBG" and tok.head.i != tok.i:
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def _connective_prefix(toks: list[Token], head: Token | None) -> int:
+    """How many leading tokens are connectives of the clause and their comma
+    ("However, "); a subordinator of another clause ("While A, B") stays."""
+    n = 0
+    while n < len(toks) and (
+        toks[n].lower_ in _CONNECTIVES
+        and (toks[n].dep_ == "cc"
+             or head is not None and toks[n].dep_ in {"advmod", "mark"}
+             and toks[n].head.i == head.i)
+        or n and toks[n].is_punct and toks[n].text in {",", ";", "—", "–"}
+    ):
+        n += 1
+    return n if n < len(toks) else 0
+
+
+def close_quotes(text: str) -> str:
+    """The text with every quotation it opens closed, and every one it closes opened."""
+    opened, closed = text.count("“"), text.count("”")
+    if opened > closed:
+        text = text.rstrip() + "”" * (opened - closed)
+    elif closed > opened:
+        text = "“" * (closed - opened) + text
+    if text.count('"') % 2:
+        # The last mark opens a quotation that goes on past the text, or closes
+        # one that began before it.
+        last = text.rfind('"')
+        opens = any(ch.isalnum() for ch in text[last + 1 :])
+        text = text.rstrip() + '"' if opens else '"' + text
+    return text
+
+
+def _facets(ts: list[Token], full: str) -> list[Facet]:
+    """Modifiers inside a clause that state a fact of their own."""
+    mine = {t.i for t in ts}
+    found: list[Facet] = []
+    taken: set[int] = set()
+    for t in ts:
+        if t.i in taken:
+            continue
+        sub = [x for x in t.subtree if x.i in mine]
+        content = sum(1 for x in sub if _is_content(x))
+        verbal = any(x.pos_ in {"VERB", "AUX"} for x in sub)
+        if not (
+            t.dep_ == "relcl" and verbal
+            or t.dep_ == "acl" and t.tag_ in {"VBG", "VBN"}
+            or t.dep_ == "prep" and t.lower_ in _FACET_PREPS
+            or t.dep_ == "prep" and t.lower_ == "with" and verbal
+        ) or content < MIN_FACET_CONTENT:
+            continue
+        if len(sub) >= len(ts) - 2:
+            continue  # the whole clause
+        lo, hi = sub[0], sub[-1]
+        if hi.i - lo.i + 1 != len(sub):
+            continue  # not one stretch of the clause
+        found.append(Facet(lo.idx, hi.idx + len(hi.text), full[lo.idx : hi.idx + len(hi.text)]))
+        taken.update(x.i for x in sub)
+    found.sort(key=lambda f: f.start)
+    return found[:MAX_FACETS]
+
+
+def _without(text: str, parts: list[str]) -> str:
+    """``text`` less ``parts``, with the commas around them tidied."""
+    for p in parts:
+        text = text.replace(p, " ")
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.;:”])", r"\1", text)
+    text = re.sub(r"[,;]+(?=[,.;”]|$)", "", text)
+    return text.strip(" ,;—–-")
+
+
 def _main_runs(toks: list[Token]) -> list[Token]:
     """Drop runs of bare punctuation cut off from the clause by a removed
     sub-clause (the sentence's final period after an excluded clause)."""
@@ -138,6 +249,9 @@ class ClaimExtractor:
     ) -> list[Claim]:
         toks = [t for t in sent if t.idx >= start_char and not t.is_space]
         if not toks:
+            return []
+        dates = [(q.start, q.end) for q in quantities if q.kind == "date"]
+        if is_furniture(sent, start_char, dates):
             return []
         # 1.-3. clause heads
         heads: list[Token] = []
@@ -237,7 +351,10 @@ class ClaimExtractor:
         # A closing quote mark right after the clause belongs to it.
         while end < sent.end_char and full[end] in "”\"’":
             end += 1
-        text = " ".join(full[start:end].split())
+        # What a reader sees starts at the fact, without "However," or "while".
+        skip = _connective_prefix(ts, h)
+        shown = ts[skip].idx if skip else start
+        text = " ".join(full[shown:end].split())
         lemmas = [t.lemma_.lower() for t in ts
                   if _is_content(t) and t.is_alpha]
         ents = [m for m in mentions if start <= m.start and m.end <= end]
@@ -262,26 +379,39 @@ class ClaimExtractor:
             subj = _inherited_subject(h)
             if subj is not None and subj.idx < start_char:
                 subj = None  # never a word of the dateline
+            participle = subj is None and h.tag_ == "VBG" and h.idx >= shown and (
+                h.dep_ == "advcl" or h.dep_ == "conj" and h.head.tag_ == "VBG")
+            if participle:
+                # "..., believing that X": the governing clause's subject
+                # believed it. Shown as "S believed that X".
+                governor = _participle_governor(h)
+                subj = _inherited_subject(governor)
+                if subj is not None and (subj.idx < start_char or subj.i > h.i):
+                    subj = None
             if subj is not None:
                 subject = _subject_text(subj, self.resolver, start_char, full)
-                if subj.idx < start:
-                    # Restore a subject that lies outside the clause, for the
-                    # reader; the clause alone is what gets compared, so that
-                    # two things one person did do not look alike for sharing
-                    # the name (the name still counts among its entities).
-                    core = core or text
+                if participle:
+                    plural = subj.tag_ in {"NNS", "NNPS"} or any(
+                        c.dep_ == "conj" for c in subj.children)
+                    before = " ".join(full[shown:h.idx].split())
+                    verb = _finite(h, governor, plural)
+                    text = " ".join(
+                        f"{subject} {before} {verb}{full[h.idx + len(h.text):end]}".split())
+                elif subj.idx < start:
+                    # Restore a subject that lies outside the clause.
                     text = f"{subject} {text}"
+                elif subj.pos_ == "PRON" and subject != subj.text:
+                    # "He said ..." reads as "Vos said ..." once resolved.
+                    raw = full[shown:end]
+                    off = subj.idx - shown
+                    text = " ".join((raw[:off] + subject + raw[off + len(subj.text) :]).split())
+                    ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]
+                if participle or subj.idx < start:
                     lemmas += [t.lemma_.lower() for t in subj.subtree
                                if t.pos_ in {"NOUN", "PROPN"} and t.idx >= start_char]
                     lo = subj.left_edge.idx
                     hi = subj.right_edge.idx + len(subj.right_edge.text)
                     ents += [m for m in mentions if lo <= m.start and m.end <= hi]
-                elif subj.pos_ == "PRON" and subject != subj.text:
-                    # "He said ..." reads as "Vos said ..." once resolved.
-                    raw = full[start:end]
-                    off = subj.idx - start
-                    text = " ".join((raw[:off] + subject + raw[off + len(subj.text) :]).split())
-                    ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]
             if predicate in SPEECH_VERBS and subj is not None:
                 speaker = self.resolver.resolve(doc[subj.left_edge.i : subj.right_edge.i + 1])[0]
                 comp = next((c for c in h.children if c.dep_ == "ccomp"), None)
@@ -290,7 +420,12 @@ class ClaimExtractor:
                     negated = any(c.dep_ == "neg" for c in comp.children)
                     mine = {t.i for t in ts}
                     sub = [t for t in comp.subtree if t.i in mine and not t.is_space]
-                    core = " ".join(t.text_with_ws for t in sub)
+                    core = "".join(t.text_with_ws for t in sub)
+        if text and text[0].islower():
+            text = text[0].upper() + text[1:]
+        text = close_quotes(text)
+        facets = _facets(ts, full)
+        kernel = _without(text, [f.text for f in facets]) if facets else ""
         for q in quotes:
             if q.start < end and start < q.end:
                 if min(end, q.end) - max(start, q.start) >= 0.5 * (end - start) or (
@@ -315,4 +450,6 @@ class ClaimExtractor:
             quantities=[q for q in quantities if start <= q.start and q.end <= end],
             entities=ents,
             lemmas=lemmas,
+            kernel=kernel if kernel != text else "",
+            facets=facets,
         )

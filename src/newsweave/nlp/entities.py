@@ -170,7 +170,8 @@ def normalise_title(title: str, place_words: Iterable[str] = ()) -> str:
     "US President" and "President" both give "president"; "White House Press
     Secretary" gives "white house press secretary".
     """
-    words = [w for w in re.split(r"[\s\-]+", _norm(title)) if w]
+    # "L.A." and "LA" are one word.
+    words = [w for w in re.split(r"[\s\-]+", _norm(title).replace(".", "")) if w]
     drop = {"the", "a", "an", "former", "then", "current", "acting", "interim"}
     drop |= {w for p in place_words for w in _norm(p).split()}
     drop |= set(_ALIAS_TO_PLACE)
@@ -193,6 +194,16 @@ OFFICE_WORDS = frozenset(
     coordinator president-elect manager coach editor
     """.split()
 )
+#: Offices held by election or appointment that exclude one another: a mayor
+#: named governor by another report is a real disagreement, an attorney named
+#: prosecutor is not.
+EXCLUSIVE_OFFICES = frozenset(
+    """
+    president premier minister chancellor governor mayor senator congressman congresswoman
+    king queen prince princess emperor pope bishop archbishop cardinal judge justice sheriff
+    ambassador admiral general colonel major sergeant lieutenant captain
+    """.split()
+)
 #: One office under several names.
 _ROLE_SYNONYMS = {
     "chief": "head", "leader": "head", "boss": "head",
@@ -211,6 +222,14 @@ def titles_compatible(a: str, b: str) -> bool:
     offices_a, offices_b = wa & OFFICE_WORDS, wb & OFFICE_WORDS
     if not offices_a or not offices_b:
         return True
+    # Two different offices are often one job named two ways ("prosecutor",
+    # "deputy city attorney"), unless both are offices one person cannot hold
+    # at once ("mayor" / "governor"); one office qualified two ways conflicts
+    # ("fisheries minister" / "environment minister").
+    head_a = next(w for w in reversed(a.split()) if w in OFFICE_WORDS)
+    head_b = next(w for w in reversed(b.split()) if w in OFFICE_WORDS)
+    if head_a != head_b:
+        return not (head_a in EXCLUSIVE_OFFICES and head_b in EXCLUSIVE_OFFICES)
     if (wa ^ wb) & RANK_WORDS:
         return False
     if a in b or b in a:

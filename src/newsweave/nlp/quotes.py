@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
@@ -69,15 +70,39 @@ def _sentence_speaker(sent: Span) -> tuple[Span | None, Token | None]:
 
 
 class SpeakerResolver:
-    """Resolves pronoun speakers to the last person named before them."""
+    """Resolves a pronoun to the person it stands for, where the report makes it clear.
 
-    def __init__(self, mentions: list[EntityMention]) -> None:
+    1. People named inside quotation marks are never the referent: in
+       "Y said peace could come “with President X.” He added ...", "he" is Y.
+    2. The latest person named before it, in the same sentence or the two
+       before; with nobody named there the pronoun stays as it is.
+    """
+
+    #: Sentences before a pronoun's own in which its referent is looked for.
+    WINDOW = 2
+
+    def __init__(self, mentions: list[EntityMention], doc: Doc | None = None) -> None:
         self.people = sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: m.start)
+        self._sentence: dict[int, int] = {}
+        self._starts: list[int] = []
+        if doc is not None:
+            text = doc.text
+            quoted = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+            self.people = [
+                m for m in self.people if not any(s < m.start and m.end < e for s, e in quoted)
+            ]
+            self._starts = [s.start_char for s in doc.sents]
+            for m in self.people:
+                self._sentence[m.start] = bisect_right(self._starts, m.start) - 1
 
     def resolve(self, span: Span) -> tuple[str, int, int]:
         text = span.text
         if text.lower() in _PRONOUNS:
             before = [m for m in self.people if m.end <= span.start_char]
+            if before and self._starts:
+                here = bisect_right(self._starts, span.start_char) - 1
+                before = [m for m in before if here - self._sentence.get(m.start, -99)
+                          <= self.WINDOW]
             if before:
                 m = before[-1]
                 return m.text, m.start, m.end
@@ -89,7 +114,7 @@ class SpeakerResolver:
 
 
 def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
-    resolver = SpeakerResolver(mentions)
+    resolver = SpeakerResolver(mentions, doc)
     quotes: list[Quote] = []
     text = doc.text  # Doc.text joins every token: read it once
     # 1. Direct quotes.

@@ -1,0 +1,65 @@
+"""Page furniture: the lines of a report that state no fact.
+
+Bylines, timestamps, bare dates, URLs, share and follow prompts, photo credits
+and one-word fragments come along with the text of many pages. They are kept as
+sentences (offsets stay exact) but yield no claims: a reader does not want
+"Updated 4:08 p.m. ET" among the facts of a story, and two page headers with
+different dates are not a conflict.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+#: A line that opens like this is a page's own furniture, not reporting.
+_OPENERS = re.compile(
+    r"""^\W*(?:
+        updated|published|posted|last\s+(?:updated|modified)|first\s+published|
+        photo(?:graph)?s?|image|video|caption|credit|copyright|all\s+rights\s+reserved|
+        follow\s+(?:us|@|him|her|them)|share\s+(?:this|on)|read\s+(?:more|next)|related\s*:|
+        click\s+here|sign\s+up|subscribe|advertisement|sponsored|
+        (?:additional\s+)?reporting\s+by|edit(?:ed|ing)\s+by|writing\s+by|compiled\s+by|
+        filed\s+under|tags?\s*:|comments?\s*:|email\s+(?:this|the\s+author)|print\s+this
+    )\b""",
+    re.I | re.X,
+)
+_BYLINE = re.compile(r"^\W*by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$", re.I)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?", re.I)
+#: Fewer content words than this and no verb: a fragment ("Lindsay.").
+MIN_FRAGMENT_WORDS = 4
+#: Share of a line's letters and digits taken by dates, times and URLs above
+#: which it is a header or a timestamp.
+MAX_DATE_SHARE = 0.6
+
+
+def is_furniture(sent: Span, start_char: int, dates: list[tuple[int, int]]) -> bool:
+    """Whether a sentence is page furniture rather than a statement.
+
+    Args:
+        sent: the sentence.
+        start_char: where its body starts (a dateline before it is skipped).
+        dates: ``(start, end)`` of the dates found in the sentence.
+    """
+    text = sent.doc.text[start_char : sent.end_char] if start_char > sent.start_char else sent.text
+    line = " ".join(text.split())
+    if not line:
+        return True
+    if _OPENERS.match(line) or _BYLINE.match(line):
+        return True
+    # 1. mostly dates, times and links ("May 03, 2013", "12:33 EST, 3 May 2013")
+    chars = sum(ch.isalnum() for ch in line)
+    covered = sum(
+        sum(ch.isalnum() for ch in sent.doc.text[max(s, start_char) : e]) for s, e in dates
+    )
+    covered += sum(sum(ch.isalnum() for ch in m.group()) for m in _URL.finditer(line))
+    covered += sum(sum(ch.isalnum() for ch in m.group()) for m in _CLOCK.finditer(line))
+    if chars and covered / chars >= MAX_DATE_SHARE:
+        return True
+    # 2. a fragment: no verb and too few words to state anything
+    toks = [t for t in sent if t.idx >= start_char and not t.is_space and not t.is_punct]
+    has_verb = any(t.pos_ in {"VERB", "AUX"} for t in toks)
+    content = [t for t in toks if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}]
+    return not has_verb and len(content) < MIN_FRAGMENT_WORDS
