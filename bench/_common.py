@@ -59,12 +59,20 @@ def progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def make_engine():  # noqa: ANN201 - newsweave.engine.Engine
-    """An engine with default options and no on-disk embedding cache."""
+def make_engine(**settings: Any):  # noqa: ANN201 - newsweave.engine.Engine
+    """An engine with default options (or ``settings``) and no on-disk embedding cache.
+
+    Settings an older engine does not know (``judge`` before the pair model) are dropped,
+    so that the same script can time an earlier version for comparison.
+    """
+    import dataclasses
+
     from newsweave.config import Options
     from newsweave.engine import Engine
 
-    return Engine(Options.build(cache_dir=""))
+    known = {f.name for f in dataclasses.fields(Options)}
+    return Engine(Options.build(cache_dir="", **{k: v for k, v in settings.items()
+                                                 if k in known}))
 
 
 def peak_rss_mb() -> float:
@@ -154,3 +162,42 @@ def write_json(path: str | None, data: dict[str, Any]) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     progress(f"wrote {p}")
+
+
+# -- the held-back parts of the training splits (train/pair_model.py trains on the rest) -----
+
+
+def stable_hash(*parts: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:8], 16)
+
+
+def mrpc_part(row: dict[str, Any]) -> str:
+    """``train`` (70%), ``calib`` (10%: the judge's thresholds) or ``test`` (20%, held back)
+    for an MRPC train pair, by a hash of its sentence ids."""
+    h = stable_hash(str(row["id1"]), str(row["id2"])) % 10
+    return "test" if h < 2 else "calib" if h == 2 else "train"
+
+
+def fnc_part(body_id: str) -> str:
+    """FNC-1 train bodies: ``train`` (60%), ``calib`` (20%) or ``test`` (20%, held back)."""
+    h = stable_hash("fnc", str(body_id)) % 5
+    return "test" if h == 0 else "calib" if h == 1 else "train"
+
+
+def fit_logistic(x, y, steps: int = 3000, lr: float = 0.5):  # noqa: ANN001, ANN201
+    """Logistic regression by gradient descent, lightly regularised: ``(weights, bias)``
+    (a few features and a few hundred rows; no library needed)."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        g = p - y
+        w -= lr * (x.T @ g / len(y) + 1e-3 * w)
+        b -= lr * float(g.mean())
+    return w, b

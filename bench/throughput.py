@@ -110,10 +110,14 @@ def one_run(
     analyze_t: _Timer,
     encode_t: _Timer | None,
     model_t: _Timer | None,
+    judge_t: _Timer | None = None,
 ) -> dict[str, Any]:
     engine.embedder._memory.clear()
+    judge_cache = getattr(getattr(engine, "_judge", None), "_cache", None)
+    if judge_cache is not None:
+        judge_cache.clear()  # each run judges its pairs afresh
     gc.collect()
-    for timer in (analyze_t, encode_t, model_t):
+    for timer in (analyze_t, encode_t, model_t, judge_t):
         if timer is not None:
             timer.reset()
     articles = claims = groups = chars = 0
@@ -144,6 +148,8 @@ def one_run(
         "texts_to_embedder": encode_t.items if encode_t is not None else None,
         "texts_through_model": model_t.items if model_t is not None else None,
         "model_seconds": model_t.seconds if model_t is not None else None,
+        "judge_seconds": judge_t.seconds if judge_t is not None else None,
+        "pairs_judged": judge_t.items if judge_t is not None else None,
         "load_average_before": load0,
         "load_average_after": load_average(),
         "peak_rss_mb": peak_rss_mb(),
@@ -186,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="run one extra pass under cProfile and print the top entries to stderr")
     ap.add_argument("--ceilings", action="store_true",
                     help="then time spaCy (1 and 2 processes) and the sentence model alone")
+    ap.add_argument("--judge", choices=("pair", "embed"), default="pair",
+                    help="the pair judge to run (default: pair, the engine's default)")
     ap.add_argument("--torch-threads", type=int,
                     help="torch.set_num_threads(N) before timing (default: torch's own choice)")
     args = ap.parse_args(argv)
@@ -206,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rss_start = peak_rss_mb()
     t = time.perf_counter()
-    engine = make_engine()
-    engine.compare_articles(batches[0])  # loads spaCy and the embedder; not counted
+    engine = make_engine(judge=args.judge)
+    engine.compare_articles(batches[0])  # loads the models; not counted
     load_s = time.perf_counter() - t
     rss_loaded = peak_rss_mb()
     progress(f"models loaded and warmed up in {load_s:.1f}s (peak RSS {rss_loaded:.0f} MB)")
@@ -231,9 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         except AttributeError:
             model_t = None
 
+    # The pair judge's calls (pairs asked for, cached or not).
+    judge_t: _Timer | None = None
+    if getattr(getattr(engine, "judge", None), "thresholds", None) is not None:
+        judge_t = _Timer(engine.judge.judge)
+        engine.judge.judge = judge_t
+
     runs = []
     for r in range(args.runs):
-        res = one_run(engine, batches, analyze_t, encode_t, model_t)
+        res = one_run(engine, batches, analyze_t, encode_t, model_t, judge_t)
         runs.append(res)
         progress(
             f"run {r + 1}/{args.runs}: {res['articles_per_s']:.2f} articles/s, "
@@ -245,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()
-        one_run(engine, batches, analyze_t, encode_t, model_t)
+        one_run(engine, batches, analyze_t, encode_t, model_t, judge_t)
         prof.disable()
         buf = io.StringIO()
         stats = pstats.Stats(prof, stream=buf).strip_dirs()
@@ -268,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "rest_seconds_median": med("rest_seconds"),
         "embed_seconds_median": med("embed_seconds"),
         "model_seconds_median": med("model_seconds"),
+        "judge_seconds_median": med("judge_seconds"),
         "peak_rss_mb": peak,
         "rss_after_model_load_mb": rss_loaded,
         "rss_at_start_mb": rss_start,
@@ -317,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
                 ["  of which embedder `encode`", fmt(emb, ".1f"),
                  f"{emb / wall:.0%}" if emb is not None else "n/a",
                  f"{n_docs / emb:.1f}" if emb else "n/a"],
-            ],
+            ] + ([["  of which pair judge", f"{summary['judge_seconds_median']:.1f}",
+                   f"{summary['judge_seconds_median'] / wall:.0%}",
+                   f"{n_docs / summary['judge_seconds_median']:.1f}"]]
+                 if summary.get("judge_seconds_median") else []),
         ))
         print()
     r0 = runs[0]
@@ -337,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
              "yes" if peak < TARGET_RSS_MB else "**no**"],
         ],
     ))
+    if runs[0].get("pairs_judged") is not None:
+        print(f"Pair judge per run: {runs[0]['pairs_judged']} pairs asked for.\n")
     print(f"\nModels loaded + warm-up batch: {load_s:.1f}s; peak RSS after load "
           f"{rss_loaded:.0f} MB. Engine source {fingerprint}. Machine: {machine()}")
     ceilings = None
@@ -353,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summary,
         "machine": machine(),
         "torch_threads": args.torch_threads,
+        "judge": args.judge,
         "engine_fingerprint": fingerprint,
         "engine_unchanged_during_run": stable,
         "targets": {"articles_per_s": TARGET_ARTICLES_PER_S, "rss_mb": TARGET_RSS_MB},

@@ -7,6 +7,8 @@ of conflict is flagged on the right spans.
 
 from __future__ import annotations
 
+import pytest
+
 from newsweave.model import ClaimGroup, Comparison
 
 
@@ -168,3 +170,67 @@ def test_unnamed_speaker_is_not_an_attribution_conflict(engine):
     g = one_group_with(r, "The harbour will reopen next week")
     assert len({m.article for m in g.mentions}) == 2
     assert conflicts(r, "attribution") == []
+
+
+# --- what a reader must not be shown, and what must not be missed -----------------------------
+
+
+def test_false_alarms_stay_quiet(story_results):
+    r = story_results("false-alarms")
+    assert conflicts(r) == [], [(c.type, c.detail) for c in conflicts(r)]
+    g = one_group_with(r, "checked into a residential treatment clinic")
+    assert any("has entered a treatment clinic" in m.text for m in g.mentions)
+    assert g.status == "corroborated"
+    texts = " ".join(m.text for g in r.claims for m in g.mentions)
+    for furniture in ("PUBLISHED", "Updated 4:08"):
+        assert furniture not in texts
+
+
+def test_facts_stated_in_other_words_join(story_results):
+    r = story_results("shared-facts")
+    g = one_group_with(r, "two-hour meeting with rail union leaders")
+    assert any("met leaders of the rail unions" in m.text for m in g.mentions)
+    assert g.independent_sources == 2
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the judge scores this reworded quote "
+                   "against the reported speech below the calibrated threshold (0.55 vs 0.6)")
+def test_a_reported_aim_joins_the_quote_that_states_it(story_results):
+    r = story_results("shared-facts")
+    g = one_group_with(r, "reconcile the unions' and the rail operator's demands")
+    assert any("reconciling both" in m.text for m in g.mentions)
+
+
+def test_one_sentence_supports_several_facts(story_results):
+    r = story_results("shared-facts")
+    # The meeting and the depot visit are two facts of one sentence in 01,
+    # two sentences in 02: each joins, and 01's span for the visit is the phrase.
+    meeting = one_group_with(r, "met leaders of the rail unions")
+    visit = one_group_with(r, "Lund had toured the Harwick depot")
+    assert meeting is not visit
+    assert visit.independent_sources == 2
+    [span] = [m for m in visit.mentions if "following her visit" in m.text]
+    assert "two-hour" not in span.text
+
+
+def test_rejected_vs_partly_agreed_is_a_framing_conflict(story_results):
+    r = story_results("shared-facts")
+    [framing] = conflicts(r, "framing")
+    texts = " ".join(m.text for m in framing.mentions)
+    assert "rejected the unions' pay offer" in texts and "agreed to pay a flood bonus" in texts
+
+
+def test_one_speaker_vs_a_joint_statement_is_an_attribution_conflict(story_results):
+    r = story_results("shared-facts")
+    [attr] = conflicts(r, "attribution")
+    assert "together" in attr.detail
+    texts = " ".join(m.text for m in attr.mentions)
+    assert "Lund's office" in texts and "joint statement" in texts
+
+
+def test_each_disagreement_is_reported_once(story_results):
+    for name in ("shared-facts", "number-conflict", "date-conflict", "false-alarms"):
+        r = story_results(name)
+        keys = [(c.type, tuple(sorted((m.article, m.start, m.end) for m in c.mentions)))
+                for c in conflicts(r)]
+        assert len(keys) == len(set(keys)), name

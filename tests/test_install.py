@@ -64,8 +64,9 @@ def test_bare_install_compares_to_json_with_html(bare_install, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
     done = subprocess.run(
         [str(bare_install / "newsweave"), "compare", str(samples), str(HTML_PAGE),
-         # Without the embed extra the packaged sentence model is absent.
-         "--embed-model", "hashing", "--format", "json", "--with-text", "-o", str(out)],
+         # Without the embed extra there is no torch: no sentence model, no pair model.
+         "--embed-model", "hashing", "--judge", "embed",
+         "--format", "json", "--with-text", "-o", str(out)],
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]

@@ -1,20 +1,38 @@
-"""The consolidated brief: one cited account of a story.
+"""The consolidated brief: one cited account of a story, as a person would read it.
 
-In order:
-1. the corroborated facts, best supported first, each citing every report
-   that states it;
-2. per outlet, the facts only it reports;
-3. per outlet, the corroborated facts it leaves out (when three or more
-   independent sources cover the story, so that "left out" means something);
-4. every conflict, naming who says what, citing both spans.
+In order (``BriefItem.kind``):
+1. ``lead``: 3-5 whole sentences, the core event first, then the facts with
+   the most independent support. With little corroboration the lead is
+   filled from the opening facts of the reports.
+2. ``conflict``: each disagreement on one line, who says what.
+3. ``corroborated``: the other facts several sources confirm.
+4. ``single_source``: per outlet, what only it reports, most important first
+   (earliest in its report: news puts what matters first).
+
+Items past what a reader takes in at a glance carry ``more=True``; renderers
+fold them behind a "more" link. What an outlet leaves out is not written out:
+the claim matrix shows silence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .dedup import source_of
 from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention
+
+#: Sentences in the lead.
+LEAD_MIN = 3
+LEAD_MAX = 5
+#: Further corroborated facts shown before "more".
+SHOWN_CORROBORATED = 5
+#: Facts shown per outlet, under "only one outlet reports", before "more".
+SHOWN_PER_OUTLET = 3
+#: Word overlap (Jaccard) above which a fact repeats one already in the lead.
+REPEAT_JACCARD = 0.6
+#: Words a fact needs to stand as a sentence of the lead.
+MIN_LEAD_WORDS = 6
 
 
 def _cite(mentions: Sequence[Mention]) -> list[Citation]:
@@ -22,10 +40,23 @@ def _cite(mentions: Sequence[Mention]) -> list[Citation]:
 
 
 def _end(text: str) -> str:
-    text = text.rstrip()
-    if text.endswith(("”", '"')) and len(text) > 1 and text[-2] in ".!?":
+    text = text.rstrip().rstrip(",;:")
+    if text.endswith(("”", '"', "’")) and len(text) > 1 and text[-2] in ".!?":
         return text
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text))
+
+
+def _repeats(text: str, chosen: list[str]) -> bool:
+    words = _words(text)
+    for other in chosen:
+        o = _words(other)
+        if words and o and len(words & o) / len(words | o) >= REPEAT_JACCARD:
+            return True
+    return False
 
 
 def make_brief(
@@ -36,76 +67,109 @@ def make_brief(
     label = {a.article.id: a.article.source_label for a in analyzed}
     order = {a.article.id: n for n, a in enumerate(analyzed)}
     originals = [a.article.id for a in analyzed if a.article.id not in copy_of]
+
+    def first(g: ClaimGroup) -> tuple[int, int]:
+        return min((order.get(m.article, 0), m.start) for m in g.mentions)
+
+    def position(g: ClaimGroup) -> int:
+        """How early the fact comes in the reports that state it (0 = the opening)."""
+        ranks = []
+        for m in g.mentions:
+            art = analyzed[order[m.article]] if m.article in order else None
+            if art is None:
+                continue
+            starts = sorted(c.start for c in art.claims)
+            ranks.append(sum(s < m.start for s in starts))
+        return min(ranks) if ranks else 0
+
     items: list[BriefItem] = []
 
     # 1.
     corroborated = [g for g in groups if g.status == "corroborated"]
-    corroborated.sort(key=lambda g: (-g.independent_sources, _first(g, order)))
+    corroborated.sort(key=lambda g: (-g.independent_sources, position(g), first(g)))
+    lead: list[ClaimGroup] = []
+    chosen: list[str] = []
     for g in corroborated:
-        items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions), kind="corroborated"))
+        if len(lead) == LEAD_MAX:
+            break
+        if len(g.text.split()) < MIN_LEAD_WORDS or _repeats(g.text, chosen):
+            continue
+        lead.append(g)
+        chosen.append(g.text)
+    if len(lead) < LEAD_MIN:
+        # Little is corroborated: open with what the reports open with.
+        opening = [g for g in groups if g.status != "corroborated" and g not in lead
+                   and not g.text.endswith("'s title")]
+        opening.sort(key=lambda g: (position(g), first(g)))
+        for g in opening:
+            if len(lead) == LEAD_MIN:
+                break
+            if len(g.text.split()) < MIN_LEAD_WORDS or _repeats(g.text, chosen):
+                continue
+            lead.append(g)
+            chosen.append(g.text)
+    # The lead reads in story order: the core event, then the rest as reported.
+    core = lead[:1]
+    rest = sorted(lead[1:], key=lambda g: (position(g), first(g)))
+    for g in core + rest:
+        items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions), kind="lead"))
+    in_lead = {id(g) for g in lead}
 
     # 2.
-    for source in originals:
-        own = [
-            g
-            for g in groups
-            if g.status == "single_source" and source_of(g.mentions[0].article, copy_of) == source
-        ]
-        for g in sorted(own, key=lambda g: _first(g, order)):
-            items.append(
-                BriefItem(
-                    text=f"Only {label[source]} reports: {_end(g.text)}",
-                    citations=_cite(g.mentions),
-                    kind="single_source",
-                    outlet=label[source],
-                )
-            )
-
-    # 3.
-    if len(originals) >= 3:
-        for source in originals:
-            missing = [
-                g
-                for g in corroborated
-                if source not in {source_of(m.article, copy_of) for m in g.mentions}
-            ]
-            if not missing:
-                continue
-            facts = "; ".join(g.text.rstrip(".") for g in missing)
-            items.append(
-                BriefItem(
-                    text=f"{label[source]} does not report: {_end(facts)}",
-                    citations=[c for g in missing for c in _cite(g.mentions[:1])],
-                    kind="omission",
-                    outlet=label[source],
-                )
-            )
-
-    # 4.
     for g in groups:
         for c in g.conflicts:
             sides = [_context(g, m) for m in c.mentions[:2]]
+            if len(sides) < 2:
+                continue
             (a, qa), (b, qb) = sides
             items.append(
                 BriefItem(
                     text=(
-                        f"Sources disagree on {_CONFLICT_WORDS.get(c.type, c.type)}: "
-                        f"{label[a.article]} reports {qa}; {label[b.article]} reports {qb} "
-                        f"({c.detail})."
+                        f"On {_CONFLICT_WORDS.get(c.type, c.type)} ({c.detail}): "
+                        f"{label.get(a.article, a.article)} reports {qa}; "
+                        f"{label.get(b.article, b.article)} reports {qb}."
                     ),
                     citations=_cite([a, b]),
                     kind="conflict",
                 )
             )
+
+    # 3.
+    others = [g for g in corroborated if id(g) not in in_lead]
+    for n, g in enumerate(others):
+        items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions),
+                               kind="corroborated", more=n >= SHOWN_CORROBORATED))
+
+    # 4.
+    for source in originals:
+        own = [
+            g
+            for g in groups
+            if g.status == "single_source" and id(g) not in in_lead
+            and source_of(g.mentions[0].article, copy_of) == source
+        ]
+        own.sort(key=lambda g: (position(g), first(g)))
+        for n, g in enumerate(own):
+            items.append(
+                BriefItem(
+                    text=_end(g.text),
+                    citations=_cite(g.mentions),
+                    kind="single_source",
+                    outlet=label[source],
+                    more=n >= SHOWN_PER_OUTLET,
+                )
+            )
     return items
 
 
-#: How a conflict's kind reads in a sentence.
+#: What a conflict's kind disagrees on, in a sentence.
 _CONFLICT_WORDS = {
     "number": "a figure",
     "date": "a date",
     "attribution": "who said it",
     "negation": "whether it happened",
+    "contradiction": "what happened",
+    "framing": "how it ended",
     "role": "a title",
 }
 
@@ -121,7 +185,3 @@ def _context(g: ClaimGroup, m: Mention) -> tuple[Mention, str]:
     if any(q in text for q in "\"“”"):
         return holder, text  # it carries its own quote marks
     return holder, f"“{text}”"
-
-
-def _first(g: ClaimGroup, order: dict[str, int]) -> tuple[int, int]:
-    return min((order[m.article], m.start) for m in g.mentions)

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .config import Options
+from .config import JUDGES, Options
 from .errors import ConfigError, ModelError, NewsweaveError
 from .model import Comparison, InputFailure
 
@@ -42,6 +42,10 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--spacy-model", default=None, help="spaCy pipeline name or path.")
     @click.option("--embed-model", default=None,
                   help="Sentence embedder: a model name, a local folder, or 'hashing'.")
+    @click.option("--judge", type=click.Choice(JUDGES), default=None,
+                  help="What decides that two claims state one fact: 'pair' (the packaged "
+                       "pair model, default) or 'embed' (embeddings alone: faster, weaker, "
+                       "no contradictions).")
     @click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
                   help="Folder to cache embeddings per text.")
     @functools.wraps(func)
@@ -50,6 +54,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
             kwargs.pop("config_file"),
             spacy_model=kwargs.pop("spacy_model"),
             embed_model=kwargs.pop("embed_model"),
+            judge=kwargs.pop("judge"),
             cache_dir=kwargs.pop("cache_dir"),
         )
         return func(*args, options=opts, **kwargs)
@@ -430,6 +435,10 @@ def serve(
         )
     library = open_library(ctx, options)
     app = create_app(library, token=token, compute=not no_compute)
+    if not no_compute:
+        # Load the models now: the first story opened would otherwise wait for them.
+        Console(stderr=True).print("Loading the models…", highlight=False)
+        library.engine.warm_up()
     Console(stderr=True).print(f"Serving {library.store.path} on http://{host}:{port}/",
                                highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning",

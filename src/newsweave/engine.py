@@ -19,6 +19,7 @@ from .model import AnalyzedArticle, Article, Comparison
 from .nlp.analyze import Analyzer
 from .nlp.embed import Embedder, load_embedder
 from .nlp.entities import EntityLinker, _norm
+from .nlp.judge import load_judge
 
 #: Texts per embedder batch. Claims are short, and a batch is padded to its
 #: longest text: on ECB+ claims 32 ran faster than 64 on this project's machine.
@@ -35,6 +36,7 @@ class Engine:
         self.options = options
         self.analyzer = Analyzer(options)
         self._embedder: Embedder | None = None
+        self._judge = None
 
     @property
     def embedder(self) -> Embedder:
@@ -45,6 +47,18 @@ class Engine:
                 batch_size=EMBED_BATCH,
             )
         return self._embedder
+
+    @property
+    def judge(self):  # noqa: ANN201 - PairJudge | EmbedJudge
+        if self._judge is None:
+            self._judge = load_judge(self.options.judge)
+        return self._judge
+
+    def warm_up(self) -> None:
+        """Load every model now (a server does this before its first request)."""
+        _ = self.analyzer.nlp
+        _ = self.embedder
+        self.judge.load()
 
     @classmethod
     def shared(cls, options: Options) -> Engine:
@@ -65,9 +79,9 @@ class Engine:
         entities = EntityLinker().link({a.article.id: a.entities for a in analyzed})
         for a in analyzed:
             _set_speaker_keys(a)
-        groups = Aligner(self.embedder, threshold=self.options.match_threshold).align(
-            analyzed, copy_of, entities
-        )
+        aligner = Aligner(self.embedder, judge=self.judge,
+                          threshold=self.options.match_threshold)
+        groups = aligner.align(analyzed, copy_of, entities)
         brief = make_brief(analyzed, groups, copy_of)
         return Comparison(
             articles=list(analyzed),

@@ -44,7 +44,7 @@ _Item = tuple[Article, AnalyzedArticle | None, DocFeatures | None]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'
@@ -552,7 +552,7 @@ class Library:
                 self.comparison_fingerprint(a.article.id for a in comparison.articles),
                 text,
                 claims=len(comparison.claims),
-                conflicts=sum(1 for g in comparison.claims if g.conflicts),
+                conflicts=sum(len(g.conflicts) for g in comparison.claims),
             )
         return text
 
@@ -596,7 +596,7 @@ class Library:
 
 
 #: Bump when what ``comparison_data`` stores changes: cached comparisons are recomputed.
-COMPARISON_CACHE_VERSION = "1"
+COMPARISON_CACHE_VERSION = "2"
 # Comparing is CPU-bound and loads the models: one at a time in a process.
 _COMPARE_LOCK = threading.Lock()
 
@@ -604,13 +604,9 @@ _COMPARE_LOCK = threading.Lock()
 def comparison_data(comparison: Comparison) -> dict[str, Any]:
     """The JSON contract of a comparison plus what the web pages show of it.
 
-    Extra keys (the contract allows them): ``brief[i].kind`` and ``brief[i].outlet``
-    (which part of the brief an item belongs to), and ``entities``.
+    Extra keys (the contract allows them): ``entities``.
     """
     data = comparison.to_dict()
-    for item, brief in zip(data["brief"], comparison.brief, strict=True):
-        item["kind"] = brief.kind
-        item["outlet"] = brief.outlet
     data["entities"] = [
         {
             "key": e.key,

@@ -154,8 +154,9 @@ def build_story() -> Comparison:
             "A fire hit a grain warehouse at the Port of Halden on Tuesday night and nearby homes "
             "were evacuated.",
             [cite(fire[0]), cite(fire[1]), cite(evac[1])],
+            kind="lead",
         ),
-        BriefItem("No one was injured.", [cite(injuries[0]), cite(injuries[1])]),
+        BriefItem("No one was injured.", [cite(injuries[0]), cite(injuries[1])], kind="lead"),
         BriefItem(
             "Reports differ on how long the fire burned: an hour or 90 minutes.",
             [cite(duration[0]), cite(duration[1])],

@@ -215,6 +215,37 @@ def _without(text: str, parts: list[str]) -> str:
     return text.strip(" ,;—–-")
 
 
+#: Tokens an attribution tacked on at the end of a clause may take (", its director,
+#: Lotte Brannigan, announced on Tuesday").
+MAX_ATTRIBUTION_TOKENS = 14
+
+
+def _trailing_attribution(ts: list[Token], head: Token) -> tuple[int, Token] | None:
+    """``(index of the comma, the speech verb)`` when a clause ends in ", X said ..."
+    that the parse did not make its head (news sentences often defeat it)."""
+    verbs = [t for t in ts if t.i > head.i and t.lemma_.lower() in SPEECH_VERBS
+             and t.pos_ in {"VERB", "AUX"}]
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    commas = [n for n, t in enumerate(ts) if t.text == "," and t.i < verb.i]
+    if not commas:
+        return None
+    # The first comma of the attribution: back over ", its director, Lotte Brannigan,".
+    cut = commas[-1]
+    for n in reversed(commas[:-1]):
+        if ts[-1].i - ts[n].i > MAX_ATTRIBUTION_TOKENS or any(
+                t.pos_ in {"VERB", "AUX"} for t in ts[n + 1 : cut]):
+            break
+        cut = n
+    if ts[-1].i - ts[cut].i > MAX_ATTRIBUTION_TOKENS or cut < 3:
+        return None
+    if any(t.pos_ in {"VERB", "AUX"} and t.i != verb.i for t in ts[cut:]
+           if t.i < verb.i):
+        return None
+    return cut, verb
+
+
 def _main_runs(toks: list[Token]) -> list[Token]:
     """Drop runs of bare punctuation cut off from the clause by a removed
     sub-clause (the sentence's final period after an excluded clause)."""
@@ -374,6 +405,16 @@ class ClaimExtractor:
                 while len(kept) > 1 and kept[-2].is_punct and kept[-1].is_punct:
                     kept = kept[:-1]
                 core = "".join(t.text_with_ws for t in kept)
+            if not core:
+                trail = _trailing_attribution(ts, h)
+                if trail is not None:
+                    # "X will reopen on 14 June, its director announced": the statement is
+                    # X will reopen; who announced it is compared as its speaker.
+                    cut, verb = trail
+                    core = full[start : ts[cut].idx]
+                    who = [t for t in ts[cut:] if t.i < verb.i and not t.is_punct]
+                    if who:
+                        speaker = self.resolver.resolve(doc[who[0].i : who[-1].i + 1])[0]
             negated = any(c.dep_ == "neg" or c.lower_ in _NEGATORS and c.dep_ == "advmod"
                           for c in h.children)
             subj = _inherited_subject(h)
@@ -413,13 +454,21 @@ class ClaimExtractor:
                     hi = subj.right_edge.idx + len(subj.right_edge.text)
                     ents += [m for m in mentions if lo <= m.start and m.end <= hi]
             if predicate in SPEECH_VERBS and subj is not None:
-                speaker = self.resolver.resolve(doc[subj.left_edge.i : subj.right_edge.i + 1])[0]
                 comp = next((c for c in h.children if c.dep_ == "ccomp"), None)
+                quoted = any(q.direct and q.start < end and start < q.end for q in quotes)
+                if comp is not None or quoted:
+                    # "The work added two galleries" says nothing: only a verb that
+                    # reports something (a clause, a quote) has a speaker.
+                    speaker = self.resolver.resolve(
+                        doc[subj.left_edge.i : subj.right_edge.i + 1])[0]
                 if comp is not None:
                     predicate = comp.lemma_.lower()
                     negated = any(c.dep_ == "neg" for c in comp.children)
                     mine = {t.i for t in ts}
                     sub = [t for t in comp.subtree if t.i in mine and not t.is_space]
+                    # "that the board would meet": the statement, not its subordinator.
+                    while sub and sub[0].dep_ == "mark":
+                        sub = sub[1:]
                     core = "".join(t.text_with_ws for t in sub)
         if text and text[0].islower():
             text = text[0].upper() + text[1:]
@@ -433,7 +482,9 @@ class ClaimExtractor:
                 ):
                     speaker = speaker or q.speaker
                     if q.direct:
-                        core = q.text
+                        # The quoted words of this claim: a quote may run over several
+                        # clauses and sentences, each of them a claim of its own.
+                        core = full[max(start, q.start) : min(end, q.end)]
                     break
         return Claim(
             id=claim_id,

@@ -201,7 +201,7 @@ EXCLUSIVE_OFFICES = frozenset(
     """
     president premier minister chancellor governor mayor senator congressman congresswoman
     king queen prince princess emperor pope bishop archbishop cardinal judge justice sheriff
-    ambassador admiral general colonel major sergeant lieutenant captain
+    ambassador admiral general colonel major sergeant lieutenant captain commissioner
     """.split()
 )
 #: One office under several names.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -17,12 +18,12 @@ STATUS_LABEL = {
 }
 
 # Order of the parts of the brief (``BriefItem.kind``) and their headings.
-BRIEF_ORDER = ("corroborated", "conflict", "single_source", "omission")
+BRIEF_ORDER = ("lead", "conflict", "corroborated", "single_source")
 BRIEF_HEADING = {
-    "corroborated": "What the sources agree on",
-    "conflict": "Where they disagree",
-    "single_source": "Reported by one source only",
-    "omission": "Left out",
+    "lead": "In brief",
+    "conflict": "Where the reports differ",
+    "corroborated": "Also confirmed by more than one source",
+    "single_source": "Reported by one outlet only",
 }
 
 
@@ -65,6 +66,18 @@ def brief_by_kind(comparison: Comparison) -> list[tuple[str, list]]:
     return [(kind, items) for kind, items in buckets.items() if items]
 
 
+def brief_parts(items: list) -> list[tuple[str | None, list, list]]:
+    """A brief section's items as ``(outlet, shown, folded)`` parts: one part per
+    outlet for single-source facts (``outlet`` set), else one part (``None``).
+    ``folded`` are the items behind a "more" link."""
+    parts: dict[str | None, tuple[list, list]] = {}
+    for item in items:
+        shown, folded = parts.setdefault(item.outlet if item.kind == "single_source" else None,
+                                         ([], []))
+        (folded if item.more else shown).append(item)
+    return [(outlet, shown, folded) for outlet, (shown, folded) in parts.items()]
+
+
 def brief_heading(kind: str) -> str:
     return BRIEF_HEADING.get(kind, kind.replace("_", " ").capitalize())
 
@@ -89,27 +102,34 @@ def brief_sections(
     the article text (the page may still link the article, the report cannot).
     """
     cite_claim = citation_claims(comparison)
+
+    def entry(item) -> dict:  # noqa: ANN001 - a BriefItem
+        cites = []
+        for c in item.citations:
+            quote = span_text(articles, c.article, c.start, c.end)
+            cites.append(
+                {
+                    "label": labels.get(c.article, c.article),
+                    "href": href(c, quote is not None),
+                    "quote": truncate(quote, quote_limit) if quote else "",
+                    "claim": cite_claim.get((c.article, c.start, c.end), ""),
+                }
+            )
+        return {"text": item.text, "outlet": item.outlet, "kind": css_token(item.kind),
+                "cites": cites}
+
     sections = []
     for kind, items in brief_by_kind(comparison):
-        entries = []
-        for item in items:
-            cites = []
-            for c in item.citations:
-                quote = span_text(articles, c.article, c.start, c.end)
-                cites.append(
-                    {
-                        "label": labels.get(c.article, c.article),
-                        "href": href(c, quote is not None),
-                        "quote": truncate(quote, quote_limit) if quote else "",
-                        "claim": cite_claim.get((c.article, c.start, c.end), ""),
-                    }
-                )
-            entries.append(
-                {"text": item.text, "outlet": item.outlet, "kind": css_token(kind), "cites": cites}
-            )
-        sections.append(
-            {"kind": css_token(kind), "heading": brief_heading(kind), "entries": entries}
-        )
+        parts = [
+            {"outlet": outlet, "entries": [entry(i) for i in shown],
+             "more": [entry(i) for i in folded]}
+            for outlet, shown, folded in brief_parts(items)
+        ]
+        sections.append({
+            "kind": css_token(kind), "heading": brief_heading(kind), "parts": parts,
+            # One flat list, for renderers that show the section whole.
+            "entries": [e for p in parts for e in p["entries"] + p["more"]],
+        })
     return sections
 
 
@@ -124,6 +144,12 @@ def span_text(articles: dict[str, Article], article_id: str, start: int, end: in
 def one_line(text: str) -> str:
     """Collapse every run of whitespace (newlines included) to one space."""
     return " ".join(text.split())
+
+
+def spaced(text: str) -> str:
+    """Every run of whitespace as one space, keeping a leading or trailing one (a piece of a
+    line, unlike :func:`one_line`)."""
+    return re.sub(r"\s+", " ", text)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -261,13 +287,86 @@ def number_citations(
 
 
 def summary_counts(comparison: Comparison) -> dict[str, int]:
+    """Claims per status, and under ``conflicts`` the disagreements: one per conflict, the
+    number every view shows (a claim may hold more than one)."""
     counts = {s: 0 for s in STATUS_ORDER}
     for group in comparison.claims:
         counts[group.status] = counts.get(group.status, 0) + 1
+    counts["conflicts"] = sum(len(g.conflicts) for g in comparison.claims)
     return counts
+
+
+def count_label(key: str, n: int) -> str:
+    """"3 corroborated", "1 conflict", "2 conflicts" for a key of :func:`summary_counts`."""
+    if key == "conflicts":
+        return f"{n} conflict{'s' if n != 1 else ''}"
+    return f"{n} {status_label(key).lower()}"
 
 
 def independent_reports(comparison: Comparison) -> int:
     """How many of the reports are not copies of another one."""
     ids = {a.article.id for a in comparison.articles}
     return len({original_of(comparison, i) for i in ids})
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+#: Words too common to be "the difference" between two versions of a fact.
+_PLAIN = frozenset("""a an the and or but of to in on at for by with from as is are was were be
+been has have had it its this that these those he she they his her their said says not""".split())
+
+
+def conflict_versions(
+    group: ClaimGroup, conflict: Conflict, articles: dict[str, Article]
+) -> list[dict]:
+    """Each side of a conflict as a reader should see it: the sentence that states it, with
+    the differing words marked.
+
+    A number, date or role conflict names its words (the amount, the title): the side shows
+    the claim mention around them with those words marked. A conflict over a whole statement
+    (negation, attribution, framing) marks the words one side has and the others lack.
+
+    Returns one dict per mention: ``article``, ``start``, ``end`` (of the shown text),
+    ``text`` and ``segments`` (``(text, marked)`` pairs that join to ``text``).
+    """
+    sides = []
+    for m in conflict.mentions:
+        holder = next(
+            (x for x in group.mentions
+             if x.article == m.article and x.start <= m.start and m.end <= x.end
+             and (x.start, x.end) != (m.start, m.end)),
+            None,
+        )
+        shown = holder or m
+        text = span_text(articles, shown.article, shown.start, shown.end)
+        if text is None:
+            text = shown.text or m.text or ""
+        marks = [(m.start - shown.start, m.end - shown.start)] if holder else None
+        sides.append({"article": m.article, "start": shown.start, "end": shown.end,
+                      "text": text, "marks": marks})
+    for side in sides:
+        if side["marks"] is not None:
+            continue
+        others = set()
+        for o in sides:
+            if o is not side:
+                others |= {w.lower() for w in _WORD.findall(o["text"])}
+        side["marks"] = [
+            (w.start(), w.end()) for w in _WORD.finditer(side["text"])
+            if w.group().lower() not in others and w.group().lower() not in _PLAIN
+        ] if others else []
+    out = []
+    for side in sides:
+        text, segments, at = side["text"], [], 0
+        for lo, hi in sorted(side.pop("marks")):
+            lo, hi = max(lo, at), min(hi, len(text))
+            if hi <= lo:
+                continue
+            if lo > at:
+                segments.append((text[at:lo], False))
+            segments.append((text[lo:hi], True))
+            at = hi
+        if at < len(text):
+            segments.append((text[at:], False))
+        side["segments"] = segments
+        out.append(side)
+    return out

@@ -23,6 +23,7 @@ from ._common import (
     article_map,
     brief_sections,
     claims_by_status,
+    conflict_versions,
     css_token,
     independent_reports,
     one_line,
@@ -30,6 +31,7 @@ from ._common import (
     other_side,
     safe_url,
     source_labels,
+    spaced,
     span_text,
     status_label,
     summary_counts,
@@ -160,15 +162,16 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
             conflicts = []
             for c in g.conflicts:
                 versions = []
-                for m in c.mentions:
-                    target = anchor(m.article, m.start, m.end)
-                    text = m.text or span_text(articles, m.article, m.start, m.end) or ""
+                for v in conflict_versions(g, c, articles):
+                    target = anchor(v["article"], v["start"], v["end"])
                     versions.append(
                         {
-                            "label": labels.get(m.article, m.article),
-                            "text": one_line(text),
+                            "label": labels.get(v["article"], v["article"]),
+                            "text": one_line(v["text"]),
+                            "segments": [(spaced(t), marked)
+                                         for t, marked in v["segments"]],
                             "href": f"#{target}" if target else None,
-                            "against": m.article in against,
+                            "against": v["article"] in against,
                         }
                     )
                 conflicts.append({"type": c.type, "detail": c.detail, "versions": versions})

@@ -13,14 +13,17 @@ from ._common import (
     article_map,
     brief_by_kind,
     brief_heading,
+    brief_parts,
     claims_by_status,
+    conflict_versions,
+    count_label,
     independent_reports,
     number_citations,
     one_line,
     original_of,
     safe_url,
     source_labels,
-    span_text,
+    spaced,
     status_label,
     summary_counts,
     truncate,
@@ -66,6 +69,22 @@ def _quote(text: str | None) -> str:
     return f"“{escape(truncate(text, QUOTE_LIMIT))}”"
 
 
+def _marked(version: dict) -> str:
+    """A conflict version quoted, its differing words in bold."""
+    parts, room = [], QUOTE_LIMIT
+    for text, marked in version["segments"]:
+        if room <= 0:
+            break
+        text = spaced(text)
+        text = truncate(text, room) if len(text) > room else text
+        room -= len(text)
+        lead = " " if text.startswith(" ") else ""
+        trail = " " if text.endswith(" ") and text.strip() else ""
+        body = escape(text)
+        parts.append(lead + (f"**{body}**" if marked and body else body) + trail)
+    return "“" + "".join(parts).strip() + "”"
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(c if c else " " for c in cells) + " |"
 
@@ -99,7 +118,7 @@ def to_markdown(comparison: Comparison) -> str:
         f"({independent_reports(comparison)} independent)",
         f"{len(comparison.claims)} claim{'s' if len(comparison.claims) != 1 else ''}",
     ]
-    parts += [f"{n} {status_label(s).lower()}" for s, n in counts.items() if n]
+    parts += [count_label(k, n) for k, n in counts.items() if n and k != "conflicting"]
     out.append(" · ".join(parts))
     out.append("")
 
@@ -132,15 +151,22 @@ def to_markdown(comparison: Comparison) -> str:
     refs = number_citations(comparison, (item.citations for item in comparison.brief))
     number = {(r.article, r.start, r.end): r.number for r in refs}
     if comparison.brief:
-        sections = brief_by_kind(comparison)
-        for kind, items in sections:
-            if len(sections) > 1:
-                out += [f"### {escape(brief_heading(kind))}", ""]
-            for item in items:
-                marks = "".join(f" [{number[(c.article, c.start, c.end)]}]" for c in item.citations)
-                # The item's text names its outlet already ("Only X reports").
-                out.append(f"- {escape(item.text)}{marks}")
-            out.append("")
+        def line(item) -> str:  # noqa: ANN001 - a BriefItem
+            marks = "".join(f" [{number[(c.article, c.start, c.end)]}]" for c in item.citations)
+            return f"- {escape(item.text)}{marks}"
+
+        for kind, items in brief_by_kind(comparison):
+            out += [f"### {escape(brief_heading(kind))}", ""]
+            for outlet, shown, folded in brief_parts(items):
+                if outlet:
+                    out += [f"**{escape(outlet)}**", ""]
+                out += [line(item) for item in shown]
+                if folded:
+                    # GitHub and most viewers fold <details>; the rest show it all.
+                    out += ["", f"<details><summary>{len(folded)} more</summary>", ""]
+                    out += [line(item) for item in folded]
+                    out += ["", "</details>"]
+                out.append("")
         if refs:
             out += ["**Cited sentences**", ""]
             for r in refs:
@@ -157,21 +183,21 @@ def to_markdown(comparison: Comparison) -> str:
     for status, groups in claims_by_status(comparison):
         out += [f"### {escape(status_label(status))} ({len(groups)})", ""]
         if status == "conflicting":
+            # One row per disagreement, each version with its differing words in bold.
             rows = [
                 [
                     escape(g.id),
                     escape(g.text),
-                    escape(", ".join(c.type for c in g.conflicts)),
-                    "; ".join(escape(c.detail) for c in g.conflicts),
+                    escape(c.type),
+                    escape(c.detail),
                     "<br>".join(
-                        f"{escape(labels.get(m.article, m.article))}: "
-                        f"{_quote(m.text or span_text(articles, m.article, m.start, m.end))}"
-                        for c in g.conflicts
-                        for m in c.mentions
+                        f"{escape(labels.get(v['article'], v['article']))}: {_marked(v)}"
+                        for v in conflict_versions(g, c, articles)
                     ),
                     str(g.independent_sources),
                 ]
                 for g in groups
+                for c in g.conflicts
             ]
             out += _table(["", "Claim", "Conflict", "Detail", "Versions", "Sources"], rows)
             out.append("")

@@ -17,12 +17,15 @@ from ._common import (
     article_map,
     brief_by_kind,
     brief_heading,
+    brief_parts,
     claims_by_status,
+    conflict_versions,
+    count_label,
     independent_reports,
     number_citations,
     other_side,
     source_labels,
-    span_text,
+    spaced,
     status_label,
     summary_counts,
     truncate,
@@ -90,10 +93,11 @@ def render(comparison: Comparison, console: Console) -> None:
     summary.append(f"{n} report{'s' if n != 1 else ''}, ")
     summary.append(f"{independent_reports(comparison)} independent · ")
     summary.append(f"{len(comparison.claims)} claim{'s' if len(comparison.claims) != 1 else ''}")
-    for status, count in counts.items():
-        if count:
+    for key, count in counts.items():
+        if count and key != "conflicting":
             summary.append(" · ")
-            summary.append(f"{count} {status_label(status).lower()}", STATUS_STYLE.get(status, ""))
+            style = STATUS_STYLE.get("conflicting" if key == "conflicts" else key, "")
+            summary.append(count_label(key, count), style)
     console.print(summary)
     console.print()
 
@@ -129,20 +133,28 @@ def render(comparison: Comparison, console: Console) -> None:
 
     # The brief.
     console.rule(Text("Brief", style="bold"), align="left")
-    refs = number_citations(comparison, (item.citations for item in comparison.brief))
+    # A terminal shows what a reader takes in at a glance; the folded rest is
+    # in the other formats.
+    shown_brief = [item for item in comparison.brief if not item.more]
+    refs = number_citations(comparison, (item.citations for item in shown_brief))
     number = {(r.article, r.start, r.end): r.number for r in refs}
     if comparison.brief:
-        sections = brief_by_kind(comparison)
-        for kind, items in sections:
-            if len(sections) > 1:
-                console.print(Text(brief_heading(kind), style="bold underline"))
-            bullets = _hanging()
-            for item in items:
-                line = Text(item.text)
-                for c in item.citations:
-                    line.append(f" [{number[(c.article, c.start, c.end)]}]", style="cyan")
-                bullets.add_row(Text("•"), line)
-            console.print(bullets)
+        for kind, items in brief_by_kind(comparison):
+            console.print(Text(brief_heading(kind), style="bold underline"))
+            for outlet, shown, folded in brief_parts(items):
+                if outlet:
+                    console.print(Text(f"  {outlet}", style="bold"))
+                bullets = _hanging()
+                for item in shown:
+                    line = Text(item.text)
+                    for c in item.citations:
+                        line.append(f" [{number[(c.article, c.start, c.end)]}]", style="cyan")
+                    bullets.add_row(Text("•"), line)
+                if folded:
+                    bullets.add_row(Text(""), Text(
+                        f"… and {len(folded)} more (--format html or markdown shows them)",
+                        style="dim"))
+                console.print(bullets)
         if refs:
             console.print()
             notes = _hanging()
@@ -233,14 +245,22 @@ def render(comparison: Comparison, console: Console) -> None:
             console.print(
                 Padding(Text(truncate(g.text, CLAIM_LIMIT), style="italic"), (0, 0, 0, 2))
             )
-            for m in c.mentions:
-                quote = m.text or span_text(articles, m.article, m.start, m.end) or ""
-                side = m.article in against
+            for v in conflict_versions(g, c, articles):
+                side = v["article"] in against
                 line = Text()
                 line.append("✗ " if side else "✓ ", "bold red" if side else "green")
-                line.append(labels.get(m.article, m.article), style="bold")
-                line.append(f" [{m.start}:{m.end}]: ", style="dim")
-                line.append(f"“{truncate(quote, SPAN_LIMIT)}”")
+                line.append(labels.get(v["article"], v["article"]), style="bold")
+                line.append(f" [{v['start']}:{v['end']}]: ", style="dim")
+                line.append("“")
+                room = SPAN_LIMIT
+                for t, marked in v["segments"]:
+                    t = spaced(t)
+                    if room <= 0:
+                        break
+                    piece = truncate(t, room) if len(t) > room else t
+                    room -= len(piece)
+                    line.append(piece, style="bold red" if marked else "")
+                line.append("”")
                 console.print(Padding(line, (0, 0, 0, 4)))
             console.print()
 

@@ -1116,7 +1116,8 @@ class Store:
 
         Args:
             fingerprint: what the comparison was made from (reports, analysis version).
-            claims: how many claim groups it has; conflicts: how many of them conflict.
+            claims: how many claim groups it has; conflicts: how many disagreements
+                (conflicts) they hold.
 
         Raises:
             NotFound: the story is not stored.

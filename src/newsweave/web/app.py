@@ -120,7 +120,8 @@ class StoryOut(BaseModel):
     article_ids: list[str]
     compared: bool = Field(description="Whether a current comparison is cached.")
     claims: int | None = Field(description="Claim groups; null until compared.")
-    conflicts: int | None = Field(description="Conflicting claim groups; null until compared.")
+    conflicts: int | None = Field(
+        description="Disagreements between the reports (one per conflict); null until compared.")
 
 
 class StoriesOut(BaseModel):

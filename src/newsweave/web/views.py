@@ -26,13 +26,14 @@ from ..render._common import (
     STATUS_ORDER,
     brief_sections,
     conflict_anchor,
+    conflict_versions,
     css_token,
     one_line,
     original_of,
     other_side,
     safe_url,
     source_labels,
-    span_text,
+    spaced,
     status_label,
 )
 from ..render.html import segments
@@ -114,6 +115,7 @@ def comparison_from_data(data: dict[str, Any], articles: dict[str, Article]) -> 
              if x["article"] in keep],
             b.get("kind") or "corroborated",
             b.get("outlet"),
+            bool(b.get("more")),
         )
         for b in data.get("brief", [])
     ]
@@ -216,13 +218,14 @@ def story_view(
         for k in g.conflicts:
             anchor = conflict_anchor(g, k)
             sides: list[list[dict[str, Any]]] = [[], []]
-            for m in k.mentions:
-                text = m.text or span_text(texts, m.article, m.start, m.end) or ""
-                sides[0 if m.article == anchor else 1].append(
+            for v in conflict_versions(g, k, texts):
+                sides[0 if v["article"] == anchor else 1].append(
                     {
-                        "label": labels.get(m.article, m.article),
-                        "text": one_line(text),
-                        "href": article_href(m.article, (m.start, m.end)),
+                        "label": labels.get(v["article"], v["article"]),
+                        "text": one_line(v["text"]),
+                        "segments": [(spaced(t), marked)
+                                     for t, marked in v["segments"]],
+                        "href": article_href(v["article"], (v["start"], v["end"])),
                     }
                 )
             conflicts.append(

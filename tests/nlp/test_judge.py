@@ -1,0 +1,53 @@
+"""The pair judge: the packaged model loads offline and reads pairs as a reader would."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.errors import ConfigError, ModelError
+from newsweave.nlp.judge import EmbedJudge, PairJudge, load_judge
+
+
+@pytest.fixture(scope="module")
+def judge(engine):
+    return engine.judge.load()
+
+
+def test_default_judge_is_the_packaged_pair_model(judge) -> None:
+    assert isinstance(judge, PairJudge)
+    assert 0 < judge.thresholds.align < 1 and 0 < judge.thresholds.contradict <= 1
+
+
+def test_a_paraphrase_is_the_same_fact_and_a_different_fact_is_not(judge) -> None:
+    same, other = judge.judge([
+        ("The council approved the harbour budget on Tuesday.",
+         "On Tuesday councillors passed the budget for the harbour."),
+        ("The council approved the harbour budget on Tuesday.",
+         "The ferry to Calloway was cancelled because of fog."),
+    ])
+    assert same.related >= judge.thresholds.align > other.related
+    assert same.similarity > other.similarity
+
+
+def test_a_denial_is_a_contradiction(judge) -> None:
+    [v] = judge.judge([("Police confirmed that the mayor was arrested on Friday.",
+                        "Police denied reports that the mayor had been arrested.")])
+    assert v.contradict > v.same
+
+
+def test_verdicts_are_cached_and_in_order(judge) -> None:
+    pairs = [("A dog bit a postman.", "A postman was bitten by a dog."),
+             ("The river flooded.", "Stocks fell sharply.")]
+    first = judge.judge(pairs)
+    assert judge.judge(list(reversed(pairs))) == list(reversed(first))
+
+
+def test_unknown_judge_names_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match="pair, embed"):
+        load_judge("oracle")
+    assert isinstance(load_judge("embed"), EmbedJudge)
+
+
+def test_a_missing_model_folder_is_a_model_error(tmp_path) -> None:
+    with pytest.raises(ModelError, match="--judge embed"):
+        PairJudge(adapter=tmp_path)
