@@ -7,8 +7,6 @@ of conflict is flagged on the right spans.
 
 from __future__ import annotations
 
-import pytest
-
 from newsweave.model import ClaimGroup, Comparison
 
 
@@ -193,8 +191,6 @@ def test_facts_stated_in_other_words_join(story_results):
     assert g.independent_sources == 2
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the judge scores this reworded quote "
-                   "against the reported speech below the calibrated threshold (0.55 vs 0.6)")
 def test_a_reported_aim_joins_the_quote_that_states_it(story_results):
     r = story_results("shared-facts")
     g = one_group_with(r, "reconcile the unions' and the rail operator's demands")

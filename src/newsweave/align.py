@@ -6,7 +6,7 @@
    Y"). A facet never stands as a fact of its own: it lets one sentence
    support several facts that another report states in separate sentences.
 2. **Candidates.** The sentence embedder proposes, for each unit, the closest
-   units of every other report (``CANDIDATES_PER_REPORT``, cosine at least
+   units in the other reports (``CANDIDATES_PER_UNIT``, cosine at least
    ``CANDIDATE_FLOOR``).
 3. **Judge.** The pair judge (:mod:`.nlp.judge`) reads each candidate pair:
    the same fact, a contradiction of it, or something else. Where the claims
@@ -77,12 +77,13 @@ STEM_LENGTH = 5
 #: Share of the smaller claim's nouns the other must hold before a difference
 #: in polarity is read as a conflict about one fact.
 CONFLICT_NOUN_OVERLAP = 0.5
-#: Candidate pairs for the pair judge: the closest units of each other report
-#: by embedding cosine, and no further than this. On the hand-aligned gold
-#: (bench/gold) every true link but a few lies within the best 3 and above
-#: 0.45; the judge's cost grows with each.
-CANDIDATES_PER_REPORT = 3
-CANDIDATE_FLOOR = 0.45
+#: Candidate pairs for the pair judge: each unit's closest units in the other reports by
+#: embedding cosine, and no further than the floor. On the calibration stories
+#: (bench/gold/calibration) the best one above 0.5 scored as well as the best 2 or 3 (fewer
+#: wrong links, a few more misses); each more costs
+#: judge time in every story (docs/benchmarks.md, section 1).
+CANDIDATES_PER_UNIT = 1
+CANDIDATE_FLOOR = 0.5
 #: Cosine above which two wordings are the same sentence, give or take a word, and
 #: count as one fact without the pair judge (on ECB+ most such pairs are wire copy).
 SAME_COSINE = 0.92
@@ -414,20 +415,16 @@ class Aligner:
         cos = vectors @ vectors.T
         pos = np.array([items[u.item].article_pos for u in units])
         facet = np.array([u.kind == "facet" for u in units])
+        # Each unit's closest units in other reports (and never two facets): the judge's
+        # work grows with the units, not with the square of the reports.
+        masked_cos = np.where(pos[:, None] == pos[None, :], -1.0, cos)
+        masked_cos[np.ix_(facet, facet)] = -1.0
+        k = min(CANDIDATES_PER_UNIT, max(1, len(units) - 1))
+        best = np.argpartition(-masked_cos, k - 1, axis=1)[:, :k]
         pairs: set[tuple[int, int]] = set()
-        for r in np.unique(pos):
-            cols = np.nonzero(pos == r)[0]
-            rows = np.nonzero(pos != r)[0]
-            if not len(rows):
-                continue
-            sub = cos[np.ix_(rows, cols)]
-            k = min(CANDIDATES_PER_REPORT, len(cols))
-            best = np.argpartition(-sub, k - 1, axis=1)[:, :k]
-            for ri, row in enumerate(rows.tolist()):
-                for cj in best[ri].tolist():
-                    col = int(cols[cj])
-                    if sub[ri, cj] < CANDIDATE_FLOOR or facet[row] and facet[col]:
-                        continue
+        for row in range(len(units)):
+            for col in best[row].tolist():
+                if masked_cos[row, col] >= CANDIDATE_FLOOR:
                     pairs.add((min(row, col), max(row, col)))
         ordered = sorted(pairs)
         # Near-identical wordings (a wire sentence two outlets carry) are one fact without
@@ -644,27 +641,37 @@ class Aligner:
                 voices[it.source] = it
         speakers = list(voices.values())
 
-        def contra(a: _Item, b: _Item) -> float:
-            return links.contra.get((min(a.index, b.index), max(a.index, b.index)), 0.0)
+        def key(a: _Item, b: _Item) -> tuple[int, int]:
+            return (min(a.index, b.index), max(a.index, b.index))
 
+        def contradicts(a: _Item, b: _Item) -> bool:
+            return links.contra.get(key(a, b), 0.0) >= self.contradict and _polarity_differs(
+                a.claim, b.claim)
+
+        # Only two claims read as one fact are compared: a group holds claims that each
+        # matched some of the others, and two of them may tell different parts of it.
+        low = self.threshold - self.margin
         for x in range(len(speakers)):
             for y in range(x + 1, len(speakers)):
                 a, b = speakers[x], speakers[y]
-                conflicts.extend(claim_conflicts(a, b, self.texts, contra(a, b) >= self.contradict,
+                if links.claim.get(key(a, b), 0.0) < low:
+                    continue
+                conflicts.extend(claim_conflicts(a, b, self.texts, contradicts(a, b),
                                                  self._sentence_claims, self._sentence_text))
         # A report may state the fact and, elsewhere, deny it ("reports said X ... X is
         # a hoax"): a contradiction the judge is sure of counts between any two claims
         # of independent sources, not only between each source's first voice.
         whole = [it for it, m, _ in members
                  if (m.start, m.end) == (it.claim.start, it.claim.end)]
+        voiced = {id(v) for v in speakers}
         for x in range(len(whole)):
             for y in range(x + 1, len(whole)):
                 a, b = whole[x], whole[y]
-                voiced = {id(v) for v in speakers}
-                if a.source != b.source and contra(a, b) >= self.contradict and not (
+                if a.source != b.source and contradicts(a, b) and not (
                         id(a) in voiced and id(b) in voiced):
                     conflicts.extend(claim_conflicts(a, b, self.texts, True,
                                                      self._sentence_claims, self._sentence_text))
+        conflicts = _one_per_disagreement(conflicts)
         sources = {it.source for it, _, _ in members}
         if conflicts:
             status = "conflicting"
@@ -773,6 +780,37 @@ def _sentence_case(text: str) -> str:
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text
+
+
+#: Words that deny or negate: a contradiction the judge reads must show in the words,
+#: one side holding one of them that the other lacks.
+_DENIAL = re.compile(
+    r"\b(?:not|no|never|nobody|none|nothing|neither|nor|deny|denies|denied|denial|false|"
+    r"hoax|fake|untrue|rumou?rs?|debunk\w*|baseless|unfounded|refut\w*|reject\w*|refus\w*)\b|"
+    r"n't\b",
+    re.I,
+)
+
+
+def _polarity_differs(a: Claim, b: Claim) -> bool:
+    da = {m.group().lower() for m in _DENIAL.finditer(claim_text(a))}
+    db = {m.group().lower() for m in _DENIAL.finditer(claim_text(b))}
+    return bool(da) != bool(db)
+
+
+def _one_per_disagreement(conflicts: list[Conflict]) -> list[Conflict]:
+    """One conflict per disagreement in a fact: "23 vs 21 pirates" told by six reports
+    each way is one disagreement, shown once with the first pair that states it."""
+    seen: set[tuple] = set()
+    out = []
+    for c in conflicts:
+        sides = tuple(sorted(part.strip() for part in c.detail.split(" vs ")))
+        k = (c.type, sides) if c.type in {"number", "date", "role"} else (
+            c.type, tuple(sorted(m.article for m in c.mentions)))
+        if k not in seen:
+            seen.add(k)
+            out.append(c)
+    return out
 
 
 def _conflict_key(c: Conflict) -> tuple:

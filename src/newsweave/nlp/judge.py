@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 PAIR_MODEL_RESOURCE = "models/pair-judge"
 #: Pairs per model call; pairs are sorted by length first, so little padding.
 BATCH = 64
+#: A verdict with ``same`` below this (or above 1 minus it) and no contradiction above it
+#: is sure enough that the pair is not read the other way round too (``symmetric``).
+SURE_BELOW = 0.05
+#: Below this the judge is sure two claims are different facts, whatever their words
+#: share (a two-hour meeting and a 30-minute call of one minister on one day).
+VETO = 0.05
 #: Verdicts kept in memory.
 CACHE_SIZE = 200_000
 
@@ -159,19 +165,28 @@ class PairJudge:
               ) -> list[Verdict]:
         """Verdicts for ``pairs`` of texts, in order; safe from several threads.
 
-        ``symmetric``: read each pair both ways and average. The model reads its first text
-        as the claim and the second as the evidence, and can differ by much between the two
-        orders; the aligner needs one verdict per pair whichever report comes first.
+        ``symmetric``: read each pair both ways and average (the second way only where the
+        first reading is unsure, :data:`SURE_BELOW`). The model reads its first text as the
+        claim and the second as the evidence, and can differ by much between the two orders;
+        the aligner needs one verdict per pair whichever report comes first.
         """
         if not pairs:
             return []
         if symmetric:
-            both = self.judge(list(pairs) + [(b, a) for a, b in pairs])
-            n = len(pairs)
-            return [Verdict(same=(x.same + y.same) / 2,
-                            contradict=(x.contradict + y.contradict) / 2,
-                            similarity=(x.similarity + y.similarity) / 2)
-                    for x, y in zip(both[:n], both[n:], strict=True)]
+            first = self.judge(pairs)
+            # The second reading only where the first is unsure: most candidate pairs of a
+            # story are plainly different facts, and the second pass costs as much again.
+            unsure = [n for n, v in enumerate(first)
+                      if v.contradict >= SURE_BELOW or SURE_BELOW <= v.same <= 1 - SURE_BELOW]
+            second = dict(zip(unsure, self.judge([pairs[n][::-1] for n in unsure]),
+                              strict=True))
+            out = []
+            for n, x in enumerate(first):
+                y = second.get(n, x)
+                out.append(Verdict(same=(x.same + y.same) / 2,
+                                   contradict=(x.contradict + y.contradict) / 2,
+                                   similarity=(x.similarity + y.similarity) / 2))
+            return out
         with self._lock:
             if self._net is None:
                 self._load()
@@ -191,7 +206,7 @@ class PairJudge:
         judge's outputs and the claims' sentence cosine combined as calibrated on
         hand-aligned ECB+ stories (bench/alignment.py --calibrate); ``related`` before."""
         w = self._align_weights
-        if len(w) != 4:
+        if len(w) != 4 or verdict.related < VETO:
             return verdict.related
         z = (w[0] * verdict.same + w[1] * verdict.contradict + w[2] * verdict.similarity
              + w[3] * cosine + self._align_bias)
