@@ -87,6 +87,10 @@ CANDIDATE_FLOOR = 0.5
 #: Cosine above which two wordings are the same sentence, give or take a word, and
 #: count as one fact without the pair judge (on ECB+ most such pairs are wire copy).
 SAME_COSINE = 0.92
+#: Link score two claims need before their amounts and dates are compared (pair judge):
+#: a number conflict tells a reader both speak of one thing, so it asks for more than a
+#: link. Chosen with the conflict audit (docs/benchmarks.md).
+CONFLICT_SCORE = 0.7
 #: A facet's link must clear the judge's threshold by this much: a modifier
 #: read alone is easier to over-match than a whole claim.
 FACET_MARGIN = 0.1
@@ -145,6 +149,8 @@ class _Links:
     claim: dict[tuple[int, int], float] = field(default_factory=dict)
     facet: dict[tuple[int, int], float] = field(default_factory=dict)
     contra: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: item pair -> the score that the two state one fact, a contradiction left aside
+    agree: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def _participants(claim: Claim) -> dict[str, frozenset[str]]:
@@ -346,10 +352,12 @@ class Aligner:
             self.contradict = self.judge.thresholds.contradict
             # The judge's probabilities are calibrated: no slack below its threshold.
             self.margin, self.link_fraction = 0.0, 1.0
+            self.conflict_score = max(self.threshold, CONFLICT_SCORE)
         else:
             self.threshold = threshold or MATCH_THRESHOLD
             self.contradict = 1.1  # never
             self.margin, self.link_fraction = MUTUAL_MARGIN, AVERAGE_LINK_FRACTION
+            self.conflict_score = self.threshold - self.margin
         self.texts: dict[str, str] = {}
         #: When a list: every judged pair is appended as ``(unit, unit, verdict, cosine,
         #: score)`` (bench/alignment.py calibrates the alignment score on them).
@@ -473,6 +481,8 @@ class Aligner:
             if score > links.claim.get(key, -1.0):
                 links.claim[key] = score
                 links.contra[key] = contra
+                links.agree[key] = self.judge.alignment_score(
+                    Verdict(v.same, 0.0, v.similarity), c)
         self._units = units
         return links
 
@@ -645,19 +655,27 @@ class Aligner:
             return (min(a.index, b.index), max(a.index, b.index))
 
         def contradicts(a: _Item, b: _Item) -> bool:
-            return links.contra.get(key(a, b), 0.0) >= self.contradict and _polarity_differs(
-                a.claim, b.claim)
+            # Sure of the contradiction, the same matter by the words, and a denial on
+            # one side only.
+            k = key(a, b)
+            return (links.contra.get(k, 0.0) >= self.contradict
+                    and links.agree.get(k, 0.0) >= self.threshold
+                    and _polarity_differs(a.claim, b.claim))
 
         # Only two claims read as one fact are compared: a group holds claims that each
         # matched some of the others, and two of them may tell different parts of it.
+        # Amounts and dates only of two claims surely one fact: a reader shown "23 vs 21"
+        # must agree both speak of the same thing.
         low = self.threshold - self.margin
         for x in range(len(speakers)):
             for y in range(x + 1, len(speakers)):
                 a, b = speakers[x], speakers[y]
-                if links.claim.get(key(a, b), 0.0) < low:
+                score = links.claim.get(key(a, b), 0.0)
+                if score < low:
                     continue
-                conflicts.extend(claim_conflicts(a, b, self.texts, contradicts(a, b),
-                                                 self._sentence_claims, self._sentence_text))
+                conflicts.extend(claim_conflicts(
+                    a, b, self.texts, contradicts(a, b), self._sentence_claims,
+                    self._sentence_text, amounts=score >= self.conflict_score))
         # A report may state the fact and, elsewhere, deny it ("reports said X ... X is
         # a hoax"): a contradiction the judge is sure of counts between any two claims
         # of independent sources, not only between each source's first voice.
@@ -856,6 +874,8 @@ def claim_conflicts(
     contradicts: bool = False,
     sentence_claims=None,  # noqa: ANN001 - (Claim) -> list[Claim]
     sentence_text=None,  # noqa: ANN001 - (Claim) -> str
+    *,
+    amounts: bool = True,
 ) -> list[Conflict]:
     """Typed conflicts between two claims already judged to state one fact.
 
@@ -865,7 +885,8 @@ def claim_conflicts(
        agreement in the same sentence;
     3. negation: one predicate affirmed and denied, or two opposite verbs,
        about the same things; or a contradiction the judge is sure of;
-    4. attribution: the same quoted words credited to different people, or
+    4. attribution: the same quoted words (in quote marks on both sides) credited to
+       different people, or
        one speaker against the same speaker with others (checked only when 3
        found nothing: "X said A" vs "Y said not A" is a negation).
     """
@@ -876,8 +897,9 @@ def claim_conflicts(
         return _mention(c, texts[c.article][c.start : c.end])
 
     # 1.
-    for kind in _NUMBER_KINDS + ("date",):
-        clashes = amount_clashes(ca, cb, kind)
+    for kind in _NUMBER_KINDS + ("date",) if amounts else ():
+        clashes = [(x, y) for x, y in amount_clashes(ca, cb, kind) or ()
+                   if _comparable_values(x, y, ca, cb)]
         if not clashes:
             continue
         x, y = clashes[0]
@@ -941,7 +963,9 @@ def claim_conflicts(
                 detail=f"{one.speaker} alone vs {more.speaker} together",
                 mentions=[whole(one), whole(more)],
             ))
-        elif not spk_a & spk_b and _quoted_words_match(ca, cb):
+        elif (not spk_a & spk_b and _surname(ca.speaker) != _surname(cb.speaker)
+              and all(any(q in c.text for q in '“"') for c in (ca, cb))
+              and _quoted_words_match(ca, cb)):
             out.append(
                 Conflict(type="attribution", detail=f"credited to {ca.speaker} vs {cb.speaker}",
                          mentions=[whole(ca), whole(cb)])
@@ -962,6 +986,61 @@ def _framing(a: Claim, b: Claim, sentence_claims) -> tuple[Claim, Claim, Claim] 
         if c.id != b.id and (c.predicate or "") in _ACCEPT and not c.negated:
             return a, b, c
     return None
+
+
+def _surname(name: str | None) -> str:
+    """"Robert J. Pickell", "Sheriff Pickell" and "Pickell" are one speaker."""
+    words = re.findall(r"[^\W\d_]+", name or "")
+    return words[-1].lower() if words else ""
+
+
+#: Most amounts a claim may give of one kind for a difference to be read as a conflict:
+#: a line of statistics ("404 yards on 106 carries, 3.8 yards a run") has no one slot.
+MAX_AMOUNTS_PER_KIND = 2
+#: Two values of one slot further apart than this factor are two things, not one
+#: misreported ("10 killed" and "80 wounded"; "404 yards" and "3.8 yards a run").
+MAX_VALUE_RATIO = 4.0
+
+
+#: Days two dates of one fact may lie apart before they are two events rather than one
+#: misdated (hired in 2001, fired in 2005): for days and months, and for bare years.
+MAX_DATE_GAP_DAYS = {False: 31, True: 3 * 366}
+
+
+def _date_gap_days(x: Quantity, y: Quantity) -> int | None:
+    import datetime as dt
+
+    def first_day(q: Quantity) -> dt.date | None:
+        v = str(q.value or "")
+        try:
+            return dt.date.fromisoformat((v + "-01-01")[:10] if len(v) == 4 else
+                                         (v + "-01")[:10] if len(v) == 7 else v[:10])
+        except ValueError:
+            return None
+
+    dx, dy = first_day(x), first_day(y)
+    return abs((dx - dy).days) if dx and dy else None
+
+
+def _comparable_values(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
+    """Whether a clash of two same-slot amounts is one a reader would call a conflict."""
+    for c, q in ((a, x), (b, y)):
+        if sum(o.kind == q.kind and not o.aside for o in c.quantities) > MAX_AMOUNTS_PER_KIND:
+            return False
+    if x.kind == "count" and not (x.unit and y.unit):
+        return False  # "3 vs 2": of what?
+    if x.kind == "date":
+        gap = _date_gap_days(x, y)
+        return gap is None or gap <= MAX_DATE_GAP_DAYS[_precision(x) == 4]
+    if x.kind in _NUMBER_KINDS:
+        try:
+            vx, vy = abs(float(x.value)), abs(float(y.value))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return False
+        lo, hi = min(vx, vy), max(vx, vy)
+        if lo == 0 or hi / lo > MAX_VALUE_RATIO:
+            return False
+    return True
 
 
 def _past(lemma: str | None) -> str:

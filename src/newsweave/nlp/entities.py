@@ -230,6 +230,10 @@ def titles_compatible(a: str, b: str) -> bool:
     head_b = next(w for w in reversed(b.split()) if w in OFFICE_WORDS)
     if head_a != head_b:
         return not (head_a in EXCLUSIVE_OFFICES and head_b in EXCLUSIVE_OFFICES)
+    if head_a not in EXCLUSIVE_OFFICES:
+        # "Hunger Games director" and "seasoned director", "managing editor at WCCO-TV"
+        # and "WCCO TV managing editor": descriptions of one job, not two offices.
+        return True
     if (wa ^ wb) & RANK_WORDS:
         return False
     if a in b or b in a:
