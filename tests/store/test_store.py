@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import date
 
 import numpy as np
 import pytest
 
-from newsweave.errors import NotFound, QueryTimeout, StoreError
+from newsweave.errors import NotFound, QueryError, QueryTimeout, StoreError
 from newsweave.model import AnalyzedArticle, Article, Claim, EntityMention, Quantity, Sentence
 from newsweave.store import MIGRATIONS, Store, article_key, default_db_path
 from newsweave.store.migrations import run_script
@@ -367,6 +368,49 @@ def test_stories(store):
     assert store.stories(since="2999-01-01T00:00:00+02:00") == []
     with pytest.raises(StoreError, match="ISO date"):
         store.stories(since="last tuesday")
+
+
+def test_undated_reports_stay_undated_in_story_summaries(store):
+    """A report without a date is never given the day it was stored: a story of
+    undated reports has no dates, lists after every dated story and matches no
+    date filter."""
+    keys = [
+        k
+        for k, _ in store.put_articles(
+            [
+                _article(1),
+                _article(2),
+                _article(3, published="2020-05-01"),
+                _article(4),
+                _article(5, published="2019-01-02T08:00:00+00:00"),
+            ]
+        )
+    ]
+    for story_id, members in {"undated": keys[:2], "mixed": keys[2:4], "old": keys[4:]}.items():
+        store.put_story(story_id, story_id)
+        for key in members:
+            store.assign_story(key, story_id)
+
+    rows, total = store.story_summaries()
+    assert total == 3
+    assert [r.id for r in rows] == ["mixed", "old", "undated"]
+    days = {r.id: (r.first_published, r.last_published) for r in rows}
+    assert days == {"mixed": ("2020-05-01", "2020-05-01"), "old": ("2019-01-02", "2019-01-02"),
+                    "undated": (None, None)}
+    summary = store.story_summary("undated")
+    assert (summary.first_published, summary.last_published) == (None, None)
+    assert store.story_summary("mixed").first_published == "2020-05-01"
+    # Undated reports match no day, today's included.
+    today = date.today().isoformat()
+    assert [r.id for r in store.story_summaries(since="2020-01-01")[0]] == ["mixed"]
+    assert [r.id for r in store.story_summaries(since=today)[0]] == []
+    assert [r.id for r in store.story_summaries(until=today)[0]] == ["mixed", "old"]
+
+
+def test_since_after_until_is_refused(store):
+    with pytest.raises(QueryError, match=r"since \(2025-05-01\) is after until \(2025-04-01\)"):
+        store.story_summaries(since="2025-05-01", until="2025-04-01")
+    assert store.story_summaries(since="2025-04-01", until="2025-04-01") == ([], 0)
 
 
 def test_missing_stories(store):

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from webdata import FOLDERS, HOSTILE, STORIES  # noqa: E402
+from webdata import FOLDERS, HOSTILE, STORIES, WIDE  # noqa: E402
 
 from newsweave.library import Library  # noqa: E402
 from newsweave.store import Store  # noqa: E402
@@ -18,7 +18,7 @@ def web_library(engine, tmp_path_factory):
     """A real SQLite store filled through ``Library.ingest``; closed at the end."""
     store = Store(tmp_path_factory.mktemp("web") / "news.db")
     library = Library(store, engine)
-    report = library.ingest([STORIES / name for name in FOLDERS] + HOSTILE)
+    report = library.ingest([STORIES / name for name in FOLDERS] + HOSTILE + WIDE)
     assert report.failures == [], report.failures
     yield library
     store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -55,9 +56,11 @@ def test_stories_list_every_report_once_with_counts(client, web_library):
     copy_story = next(s for s in data["stories"] if s["id"] == story_of(web_library, "copy"))
     assert copy_story["reports"] == 3 and copy_story["independent_sources"] == 2
     assert len(copy_story["outlets"]) == 3
-    # Newest first.
+    # Newest first, undated stories last.
     days = [s["last_published"] for s in data["stories"]]
-    assert days == sorted(days, reverse=True)
+    dated = [d for d in days if d is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert days == dated + [None] * (len(days) - len(dated)) and None in days
 
 
 def test_stories_paginate(client):
@@ -79,6 +82,38 @@ def test_stories_search_and_date_filters(client, web_library):
     assert [s["id"] for s in april] == [story_of(web_library, "Evil & Co")]
     none = client.get("/api/stories", params={"until": "2000-01-01"}).json()
     assert none == {"stories": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def test_an_undated_story_stays_undated_everywhere(client, web_library):
+    story_id = story_of(web_library, "Tramway Enthusiasts")
+    summary = client.get(f"/api/stories/{story_id}").json()
+    assert (summary["first_published"], summary["last_published"]) == (None, None)
+    assert all(client.get(f"/api/articles/{a}").json()["published"] is None
+               for a in summary["article_ids"])
+    listed = client.get("/api/stories").json()["stories"]
+    assert listed[-1]["id"] == story_id
+    # It matches no day: not even today, which it used to be dated.
+    today = date.today().isoformat()
+    for params in ({"since": today}, {"until": today}, {"since": "2000-01-01"}):
+        ids = [s["id"] for s in client.get("/api/stories", params=params).json()["stories"]]
+        assert story_id not in ids, params
+    home = client.get("/").text
+    row = home[home.index(f'href="/stories/{story_id}"'):]
+    row = row[: row.index("</tr>")]
+    assert '<td class="dates">undated</td>' in row and today not in home
+    story = client.get(f"/stories/{story_id}").text
+    assert '<span class="muted dates">undated</span>' in story and today not in story
+    article = client.get(f"/articles/{summary['article_ids'][0]}").text
+    assert "· undated" in article and today not in article
+
+
+def test_since_after_until_is_refused_with_a_clear_message(client):
+    params = {"since": "2025-05-01", "until": "2025-04-01"}
+    error = assert_error(client.get("/api/stories", params=params), 400, "E031")
+    assert "since (2025-05-01) is after until (2025-04-01)" in error["message"]
+    page = client.get("/", params=params)
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "since (2025-05-01) is after until (2025-04-01)" in page.text
 
 
 @pytest.mark.parametrize(

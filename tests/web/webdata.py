@@ -38,6 +38,55 @@ HOSTILE = [
 ]
 HOSTILE_TEXT = "<script>window.__pwned = 1</script>"
 
+# An undated story told by many outlets with long names (written for these tests): its
+# claim matrix is wider than a phone and than most laptop screens, and it has no date.
+WIDE_REPORTS = {
+    "Marlow Vale Evening Chronicle and Advertiser": (
+        "MARLOW VALE – Fire gutted the Ostrander Street tram depot overnight, destroying 11 "
+        "trams, fire chief Ines Carvalho said. Fourteen fire crews fought the blaze for six "
+        "hours. Nobody was hurt."
+    ),
+    "Halden Regional Broadcasting Corporation": (
+        "A blaze at the Ostrander Street depot in Marlow Vale destroyed 11 trams on Monday "
+        "night. Ines Carvalho, the city's fire chief, said the cause was not yet known. "
+        "Halden Transit suspended the Marlow Vale line until Friday."
+    ),
+    "The Ostrander Street Community Newsletter": (
+        "Residents near the Ostrander Street tram depot were woken by explosions shortly "
+        "after midnight as fire swept through the building. Twelve trams were destroyed, "
+        "according to Halden Transit. Fire chief Ines Carvalho said crews stayed for six hours."
+    ),
+    "Northern Provinces Wire Service International": (
+        "MARLOW VALE – Fifteen fire crews took five hours to bring a fire at the Ostrander "
+        "Street tram depot under control, fire chief Ines Carvalho said. Eleven trams were "
+        "lost. Investigators will visit the depot on Wednesday."
+    ),
+    "Tramway Enthusiasts Quarterly Online Edition": (
+        "The Ostrander Street depot, built in 1911, housed the oldest trams of Marlow Vale. "
+        "Eleven of them burned in Monday's fire, Halden Transit confirmed. Services on the "
+        "Marlow Vale line are suspended until Saturday."
+    ),
+    "Marlow Vale Morning Post and Gazette": (
+        "Halden Transit will run buses in place of trams on the Marlow Vale line after fire "
+        "destroyed 11 trams at the Ostrander Street depot. Fire chief Ines Carvalho said "
+        "nobody was hurt."
+    ),
+    "Independent Transport Reporting Cooperative": (
+        "Eleven trams were destroyed when fire tore through the Ostrander Street depot in "
+        "Marlow Vale, fire chief Ines Carvalho said. The Marlow Vale line will stay closed "
+        "until Friday, Halden Transit said."
+    ),
+    "South Marlow Neighbourhood Radio Station": (
+        "Firefighters spent six hours at the burning Ostrander Street tram depot in Marlow "
+        "Vale, where 11 trams were destroyed. Fire chief Ines Carvalho said the depot roof "
+        "collapsed at about two in the morning."
+    ),
+}
+WIDE_TITLE = ("Overnight fire guts the Ostrander Street tram depot in Marlow Vale and destroys "
+              "most of the city's heritage tram fleet")
+WIDE = [Article(text=text, outlet=outlet, title=WIDE_TITLE)
+        for outlet, text in WIDE_REPORTS.items()]
+
 
 
 def story_of(library: Library, article_path_part: str) -> str:

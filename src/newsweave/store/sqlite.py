@@ -71,8 +71,12 @@ READ_CHECK_STEPS = 10_000
 _CHUNK = 500
 # The most stories one listing page may ask for.
 _MAX_PAGE = 1000
-# Newest first (the day of a story's latest report), then the most covered.
-_LISTING_ORDER = "agg.last_day DESC, agg.independent DESC, agg.reports DESC, agg.story_id"
+# Newest first (the day of a story's latest report; stories with no dated report
+# last), then the most covered.
+_LISTING_ORDER = (
+    "agg.last_day IS NULL, agg.last_day DESC, agg.independent DESC, agg.reports DESC, "
+    "agg.story_id"
+)
 
 _ARTICLE_COLUMNS = "id, url, path, outlet, title, dateline, published, author, text, body_start"
 
@@ -168,8 +172,9 @@ class StorySummary:
     """What a listing shows of a story, counted in the store (no comparison needed).
 
     ``first_published``/``last_published`` are the days (``YYYY-MM-DD``) of its
-    earliest and latest report, taking the day a report was stored when it has
-    no ``published``. ``independent_sources`` counts copy groups, not reports.
+    earliest and latest dated report; ``None`` when no report has a ``published``
+    date (an undated report is never given the day it was stored).
+    ``independent_sources`` counts copy groups, not reports.
     ``comparison_fingerprint``, ``claims`` and ``conflicts`` come from the cached
     comparison (``None`` when the story was never compared); whether that cache
     is still current is for the caller to decide.
@@ -977,19 +982,22 @@ class Store:
     ) -> tuple[list[StorySummary], int]:
         """One page of stories, newest and most covered first, and how many match in all.
 
-        Stories are ordered by the day of their latest report (newest first), then by
-        independent sources and reports (most first), then by id.
+        Stories are ordered by the day of their latest dated report (newest first;
+        stories with no dated report after every dated one), then by independent
+        sources and reports (most first), then by id.
 
         Args:
             limit: at most this many stories (1 to 1000).
             offset: skip this many first.
-            since: only stories with a report on or after this day (``YYYY-MM-DD``).
-            until: only stories with a report on or before this day.
+            since: only stories with a dated report on or after this day
+                (``YYYY-MM-DD``); undated reports match no day.
+            until: only stories with a dated report on or before this day.
             query: only stories with a report matching this full-text query
                 (the syntax of ``search``).
 
         Raises:
-            QueryError: a bad limit, offset, day or query (the message says which).
+            QueryError: a bad limit, offset, day or query, or ``since`` after ``until``
+                (the message says which).
         """
         if not isinstance(limit, int) or not 1 <= limit <= _MAX_PAGE:
             raise QueryError(f"limit must be a whole number from 1 to {_MAX_PAGE}, not {limit!r}")
@@ -997,12 +1005,19 @@ class Store:
             raise QueryError(f"offset must be a whole number, 0 or more, not {offset!r}")
         where: list[str] = []
         params: list[Any] = []
-        if since:
+        since_day = _day(since, "since") if since else None
+        until_day = _day(until, "until") if until else None
+        if since_day and until_day and since_day > until_day:
+            raise QueryError(
+                f"since ({since_day}) is after until ({until_day}): no day can be both; "
+                "give a since on or before until"
+            )
+        if since_day:
             where.append("agg.last_day >= ?")
-            params.append(_day(since, "since"))
-        if until:
+            params.append(since_day)
+        if until_day:
             where.append("agg.first_day <= ?")
-            params.append(_day(until, "until"))
+            params.append(until_day)
         match = _fts_query(query or "")
         if match:
             where.append(
@@ -1013,8 +1028,8 @@ class Store:
         sql = (
             "WITH agg AS (SELECT story_id, count(*) AS reports, "
             "count(DISTINCT coalesce(copy_of, id)) AS independent, "
-            "min(substr(coalesce(published, added_at), 1, 10)) AS first_day, "
-            "max(substr(coalesce(published, added_at), 1, 10)) AS last_day "
+            "min(substr(nullif(published, ''), 1, 10)) AS first_day, "
+            "max(substr(nullif(published, ''), 1, 10)) AS last_day "
             "FROM articles WHERE story_id IS NOT NULL GROUP BY story_id), "
             # The page is cut from the counts alone; only its stories' rows are read.
             "page AS (SELECT agg.*, count(*) OVER () AS total FROM agg "
@@ -1089,11 +1104,11 @@ class Store:
             if row is None:
                 raise self._story_not_found(story_id)
             members = conn.execute(
-                "SELECT id, outlet, copy_of, substr(coalesce(published, added_at), 1, 10) "
+                "SELECT id, outlet, copy_of, substr(nullif(published, ''), 1, 10) "
                 "FROM articles WHERE story_id = ? ORDER BY id",
                 (story_id,),
             ).fetchall()
-        days = [m[3] for m in members]
+        days = [m[3] for m in members if m[3]]
         return StorySummary(
             id=row[0],
             title=row[1],

@@ -114,8 +114,10 @@ class StoryOut(BaseModel):
     reports: int = Field(description="Reports in the story.")
     independent_sources: int = Field(description="Copy groups: a reprint counts once.")
     outlets: list[str]
-    first_published: str | None = Field(description="Day of the earliest report.")
-    last_published: str | None = Field(description="Day of the latest report.")
+    first_published: str | None = Field(
+        description="Day of the earliest dated report; null when no report has a date.")
+    last_published: str | None = Field(
+        description="Day of the latest dated report; null when no report has a date.")
     updated_at: str
     article_ids: list[str]
     compared: bool = Field(description="Whether a current comparison is cached.")
@@ -138,7 +140,7 @@ class ArticleOut(BaseModel):
     outlet: str | None
     title: str | None
     dateline: str | None
-    published: str | None
+    published: str | None = Field(description="As the report gave it; null when undated.")
     author: str | None
     story_id: str | None
     copy_of: str | None = Field(description="The report this one copies, if any.")
@@ -585,8 +587,10 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
                                   description="Only stories with a report on or before this "
                                               "day (YYYY-MM-DD)."),
     ) -> dict[str, Any]:
-        """Stories, newest and most covered first, with their counts. `claims` and
-        `conflicts` are null for a story not compared since its reports changed."""
+        """Stories, newest and most covered first (stories with no dated report last),
+        with their counts. `claims` and `conflicts` are null for a story not compared
+        since its reports changed. An undated report matches no `since` or `until`;
+        `since` after `until` is a 400."""
         stories, total = library.story_summaries(
             limit=limit, offset=offset, query=q, since=since, until=until
         )
