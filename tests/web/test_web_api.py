@@ -297,7 +297,7 @@ def test_docs_page_and_openapi_need_no_cdn(client):
     assert {"/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/comparison",
             "/api/articles/{article_id}", "/api/search"} <= set(spec["paths"])
     assert "/api/articles" not in spec["paths"], "no ingest endpoint without a token"
-    html = client.get("/docs").text
+    html = client.get("/docs").text.replace("<wbr>", "")  # a path may break after a slash
     for path in spec["paths"]:
         assert path in html
     assert "cdn" not in html.lower() and "https://" not in html

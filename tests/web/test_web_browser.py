@@ -192,3 +192,88 @@ def test_hostile_reports_run_nothing_anywhere(browser, base_url, web_library, sc
     screenshot(page, "web-hostile-story", full=True)
     watch.assert_clean()
     page.close()
+
+
+# --- every page on a phone and on a laptop --------------------------------------------------
+
+#: A phone (an iPhone's CSS width) and a laptop.
+WIDTHS = (390, 1280)
+
+# Words of the elements matched that the browser broke across lines ("SOURC" / "ES").
+_BROKEN_WORDS = """(selector) => {
+  const out = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\\u2013\\u2014\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                                          .map(r => Math.round(r.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _pages(web_library) -> dict[str, str]:
+    wide = story_of(web_library, "Tramway Enthusiasts")
+    conflict = story_of(web_library, "number-conflict")
+    article = web_library.store.story_member_ids(conflict)[0]
+    return {
+        "home": "/",
+        "story-wide": f"/stories/{wide}",
+        "story": f"/stories/{conflict}",
+        "article": f"/articles/{article}?hl=0-40",
+        "search": "/?q=tram+depot",
+        "docs": "/docs",
+        "not-found": "/stories/no-such-story",
+        "bad-request": "/?since=2025-05-01&until=2025-04-01",
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_its_screen(browser, base_url, web_library, screenshot, width):
+    """No page scrolls sideways, on a phone or a laptop; headers and titles break only
+    between words. Each page is saved as test-artifacts/layout-NAME-WIDTH.png."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    watch = Watch(page, base_url)
+    problems = []
+    for name, url in _pages(web_library).items():
+        page.goto(base_url + url)
+        screenshot(page, f"layout-{name}-{width}", full=True)
+        scroll, inner = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            problems.append(f"{name}: {scroll} px wide in a {inner} px window")
+        broken = page.evaluate(_BROKEN_WORDS, "thead th, a.story-link, .chip, h1, h2")
+        if broken:
+            problems.append(f"{name}: words broken across lines: {broken}")
+    assert problems == []
+    watch.assert_clean()
+    page.close()
+
+
+def test_the_stories_are_cards_on_a_phone(browser, base_url, web_library, screenshot):
+    """On a phone each story is a card: its title on the full width, its counts below
+    it and on screen; on a laptop the stories are a table."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(base_url + "/")
+    rows = page.locator("tr.story-row")
+    assert rows.count() >= 5
+    for row in rows.all():
+        assert row.evaluate("r => getComputedStyle(r).display") != "table-row"
+        title = row.locator("td.story-col").bounding_box()
+        assert title["width"] > 390 * 0.75, "a title squeezed into a narrow column"
+        conflicts = row.locator("td.conflicts-col").bounding_box()
+        assert conflicts["x"] >= 0 and conflicts["x"] + conflicts["width"] <= 390
+        assert "Conflicts" in row.locator("td.conflicts-col").inner_text()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 900 * 4, f"the stories page is {height} px tall on a phone"
+    screenshot(page, "layout-home-cards-390", full=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert rows.first.evaluate("r => getComputedStyle(r).display") == "table-row"
+    page.close()

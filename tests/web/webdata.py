@@ -84,8 +84,11 @@ WIDE_REPORTS = {
 }
 WIDE_TITLE = ("Overnight fire guts the Ostrander Street tram depot in Marlow Vale and destroys "
               "most of the city's heritage tram fleet")
-WIDE = [Article(text=text, outlet=outlet, title=WIDE_TITLE)
-        for outlet, text in WIDE_REPORTS.items()]
+# One title is a bare URL, as some crawled pages have: one long word.
+WIDE_URL_TITLE = ("https://example.org/news/marlow-vale/overnight-fire-guts-the-ostrander-"
+                  "street-tram-depot-and-destroys-most-of-the-heritage-tram-fleet.html")
+WIDE = [Article(text=text, outlet=outlet, title=WIDE_URL_TITLE if n == 3 else WIDE_TITLE)
+        for n, (outlet, text) in enumerate(WIDE_REPORTS.items())]
 
 
 
