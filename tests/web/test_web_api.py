@@ -84,6 +84,42 @@ def test_stories_search_and_date_filters(client, web_library):
     assert none == {"stories": [], "total": 0, "limit": 50, "offset": 0}
 
 
+def test_a_page_past_the_last_redirects_to_the_last(client):
+    """``/?page=9999`` leads to the last page, keeping the filters; never an empty page
+    that says "No stories yet"."""
+    got = client.get("/", params={"page": 9999}, follow_redirects=False)
+    assert got.status_code == 302 and got.headers["location"] == "/"
+    assert "No stories" not in client.get("/", params={"page": 9999}).text
+    got = client.get("/", params={"q": "trawling", "page": 3}, follow_redirects=False)
+    assert got.status_code == 302 and got.headers["location"] == "/?q=trawling"
+    got = client.get("/", params={"q": "zeppelin", "page": 2}, follow_redirects=False)
+    assert got.status_code == 302 and got.headers["location"] == "/?q=zeppelin"
+    assert client.get("/", params={"page": 1}).status_code == 200
+
+
+def test_a_page_past_the_last_of_many_redirects_to_the_last(engine, tmp_path):
+    from newsweave.model import Article
+    from newsweave.web.app import PAGE_SIZE
+
+    store = Store(tmp_path / "pages.db")
+    try:
+        articles = [Article(text=f"Report {n} on the harbour.", published="2025-01-01")
+                    for n in range(PAGE_SIZE + 1)]
+        store.put_articles(articles)
+        for n, article in enumerate(articles):
+            store.put_story(f"s{n}", f"Story {n}")
+            store.assign_story(article.id, f"s{n}")
+        with TestClient(create_app(Library(store, engine), compute=False)) as c:
+            got = c.get("/", params={"page": 9999, "since": "2024-12-01"},
+                        follow_redirects=False)
+            assert got.status_code == 302
+            assert got.headers["location"] == "/?since=2024-12-01&page=2"
+            last = c.get(got.headers["location"])
+            assert "page 2 of 2" in last.text and 'class="story-row"' in last.text
+    finally:
+        store.close()
+
+
 def test_an_undated_story_stays_undated_everywhere(client, web_library):
     story_id = story_of(web_library, "Tramway Enthusiasts")
     summary = client.get(f"/api/stories/{story_id}").json()

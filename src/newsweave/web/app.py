@@ -389,22 +389,27 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         since: str = Query("", max_length=10),
         until: str = Query("", max_length=10),
         page: int = Query(1, ge=1, le=100_000),
-    ) -> HTMLResponse:
+    ) -> Response:
+        """The stories, a page at a time. A page past the last redirects (302) to the
+        last one, with the same filters (to the first when nothing matches)."""
         filters = {"query": q.strip() or None, "since": since or None, "until": until or None}
         stories, total = library.story_summaries(
             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
         )
+        keep = {k: v for k, v in {"q": q.strip(), "since": since, "until": until}.items() if v}
+        pages = max(1, -(-total // PAGE_SIZE))
+
+        def link(n: int) -> str:
+            params = {**keep, "page": n} if n > 1 else keep
+            return "/?" + urlencode(params) if params else "/"
+
+        if page > pages:
+            return RedirectResponse(link(pages), status_code=302)
         hits = []
         if q.strip():
             for h in store.search(q, limit=PAGE_HITS, highlight=(views.HIT_OPEN, views.HIT_CLOSE)):
                 hits.append({"href": views.article_href(h.article_id), "title": h.title,
                              "outlet": h.outlet, "parts": views.hit_parts(h.snippet)})
-        keep = {k: v for k, v in {"q": q.strip(), "since": since, "until": until}.items() if v}
-        pages = max(1, -(-total // PAGE_SIZE))
-
-        def link(n: int) -> str:
-            return "/?" + urlencode({**keep, "page": n}) if n > 1 else "/?" + urlencode(keep)
-
         for s in stories:
             s["href"] = views.story_href(s["id"])
         return _page(
