@@ -474,10 +474,37 @@ def test_search_odd_input_never_leaks_sqlite_errors(store, query):
 def test_search_edge_cases(store):
     store.put_articles([_article(1)])
     assert store.search("") == [] and store.search("   ") == []
-    with pytest.raises(StoreError, match="close every double quote|Close every double quote"):
-        store.search('"council')
     with pytest.raises(StoreError, match="positive"):
         store.search("council", limit=0)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("NEAR(", True), ("AND", True), ("(((", False), ("*", False), ('"', False),
+     ('"council', True), ("council AND", True), ("the:council", True), ("a OR", False)],
+)
+def test_a_query_that_does_not_parse_is_searched_as_plain_words(store, query, found):
+    [(key, _)] = store.put_articles(
+        [Article(text="The council met near the bridge and voted to delay repairs.")]
+    )
+    store.put_story("s1", "Repairs")
+    store.assign_story(key, "s1")
+    assert store.search_expression(query)[1] is True
+    assert [h.article_id for h in store.search(query)] == ([key] if found else [])
+    stories, total = store.story_summaries(query=query)
+    assert total == (1 if found else 0)
+
+
+def test_a_query_that_parses_keeps_its_operators(store):
+    a, b = (k for k, _ in store.put_articles(
+        [Article(text="The council met."), Article(text="The bridge reopened.")]))
+    for query in ["council OR bridge", '"the council"', "counc*", "text:bridge",
+                  "bridge NOT council"]:
+        assert store.search_expression(query)[1] is False, query
+    assert {h.article_id for h in store.search("council OR bridge")} == {a, b}
+    assert [h.article_id for h in store.search("counc*")] == [a]
+    assert [h.article_id for h in store.search("bridge NOT council")] == [b]
+    assert store.search_expression("council bridge") == ('"council" "bridge"', False)
 
 
 def test_the_index_follows_the_rows_in_the_same_transaction(store):

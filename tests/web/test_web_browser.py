@@ -229,6 +229,7 @@ def _pages(web_library) -> dict[str, str]:
         "story": f"/stories/{conflict}",
         "article": f"/articles/{article}?hl=0-40",
         "search": "/?q=tram+depot",
+        "search-as-words": "/?q=NEAR%28",
         "docs": "/docs",
         "not-found": "/stories/no-such-story",
         "bad-request": "/?since=2025-05-01&until=2025-04-01",

@@ -993,7 +993,7 @@ class Store:
                 (``YYYY-MM-DD``); undated reports match no day.
             until: only stories with a dated report on or before this day.
             query: only stories with a report matching this full-text query
-                (the syntax of ``search``).
+                (the syntax of ``search``; read as plain words when it does not parse).
 
         Raises:
             QueryError: a bad limit, offset, day or query, or ``since`` after ``until``
@@ -1018,7 +1018,7 @@ class Store:
         if until_day:
             where.append("agg.first_day <= ?")
             params.append(until_day)
-        match = _fts_query(query or "")
+        match = self.search_expression(query)[0] if query else ""
         if match:
             where.append(
                 "agg.story_id IN (SELECT a.story_id FROM articles_fts "
@@ -1264,6 +1264,34 @@ class Store:
 
     # --- search -----------------------------------------------------------------------------
 
+    def search_expression(self, query: str) -> tuple[str, bool]:
+        """The FTS5 expression a search query runs as, and whether it was read as
+        plain words because FTS5 could not parse it.
+
+        Plain words become a phrase each (all must match). A query with FTS5 syntax
+        runs as written when FTS5 accepts it, so its operators keep working;
+        otherwise each of its words (as split at spaces) is searched as written,
+        quote marks and all: ``NEAR(`` finds "near", ``(((`` finds nothing.
+
+        Raises:
+            QueryTimeout: checking the query took longer than the read time limit.
+            StoreError: the store cannot be read.
+        """
+        match, syntax = _fts_query(query)
+        if not syntax:
+            return match, False
+        try:
+            with self._reading() as conn:
+                # FTS5 parses the expression when the query first steps, not before.
+                conn.execute(
+                    "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (match,)
+                ).fetchall()
+        except sqlite3.Error as exc:
+            if _query_error(query, exc) is None:
+                raise StoreError(f"could not search {self.path}: {exc}") from exc
+            return _plain_words(query), True
+        return match, False
+
     def search(
         self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
     ) -> list[SearchHit]:
@@ -1272,8 +1300,10 @@ class Store:
         Plain words find articles with all of them (``talks ceasefire``; any
         punctuation is taken literally, so ``U.S.`` works). A query with FTS5
         syntax (``"exact phrase"``, ``OR``, ``NOT``, ``NEAR``, ``prefix*``,
-        ``title:word``, parentheses) is passed to FTS5 as written. Words are
-        stemmed, so ``talk`` finds ``talks``.
+        ``title:word``, parentheses) is passed to FTS5 as written; when FTS5
+        cannot parse it (``NEAR(``, a lone ``AND`` or ``"``), its words are
+        searched as plain words instead (``search_expression`` says which).
+        Words are stemmed, so ``talk`` finds ``talks``.
 
         Args:
             query: the words or FTS5 query.
@@ -1281,12 +1311,11 @@ class Store:
             highlight: what to put around matched words in the snippet.
 
         Raises:
-            StoreError: the query is not valid FTS5 syntax (the message says
-                how to fix it), or ``limit`` is not a positive number.
+            StoreError: ``limit`` is not a positive number, or the store cannot be read.
         """
         if not isinstance(limit, int) or limit < 1:
             raise StoreError(f"search limit must be a positive whole number, not {limit!r}")
-        match = _fts_query(query)
+        match, _ = self.search_expression(query)
         if not match:
             return []
         open_, close = highlight
@@ -1423,13 +1452,20 @@ def _day(value: str, name: str) -> str:
         raise QueryError(f"{name} must be a day written like 2025-03-19, not {value!r}") from exc
 
 
-def _fts_query(query: str) -> str:
-    """The FTS5 MATCH expression for a search query (see ``Store.search``)."""
+def _fts_query(query: str) -> tuple[str, bool]:
+    """The FTS5 MATCH expression for a search query, and whether it is FTS5 syntax
+    (passed as written) rather than plain words (see ``Store.search``)."""
     words = query.split()
     if not words:
-        return ""
+        return "", False
     if any(ch in _FTS_SYNTAX_CHARS for ch in query) or any(
         w in _FTS_OPERATORS or w.startswith("NEAR(") for w in words
     ):
-        return query
-    return " ".join(f'"{w}"' for w in words)
+        return query, True
+    return _plain_words(query), False
+
+
+def _plain_words(query: str) -> str:
+    """Each word of a query as an FTS5 string (a phrase of its tokens), all required.
+    A word of punctuation alone is an empty phrase, which matches nothing."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())

@@ -126,11 +126,17 @@ class StoryOut(BaseModel):
         description="Disagreements between the reports (one per conflict); null until compared.")
 
 
+#: What ``as_words`` says in the API's answers.
+AS_WORDS = ("True when the query was not a valid FTS5 query and was searched as plain "
+            "words (each word as written) instead.")
+
+
 class StoriesOut(BaseModel):
     stories: list[StoryOut]
     total: int = Field(description="Stories matching the filters, over all pages.")
     limit: int
     offset: int
+    as_words: bool = Field(False, description=AS_WORDS)
 
 
 class ArticleOut(BaseModel):
@@ -159,6 +165,7 @@ class HitOut(BaseModel):
 
 class SearchOut(BaseModel):
     hits: list[HitOut]
+    as_words: bool = Field(False, description=AS_WORDS)
 
 
 class ArticleIn(BaseModel):
@@ -406,7 +413,9 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         if page > pages:
             return RedirectResponse(link(pages), status_code=302)
         hits = []
+        as_words = False
         if q.strip():
+            as_words = store.search_expression(q)[1]
             for h in store.search(q, limit=PAGE_HITS, highlight=(views.HIT_OPEN, views.HIT_CLOSE)):
                 hits.append({"href": views.article_href(h.article_id), "title": h.title,
                              "outlet": h.outlet, "parts": views.hit_parts(h.snippet)})
@@ -419,6 +428,7 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
             total=total,
             hits=hits,
             q=q,
+            as_words=as_words,
             since=since,
             until=until,
             page=page,
@@ -584,7 +594,8 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         offset: int = Query(0, ge=0, description="Stories to skip."),
         q: str | None = Query(None, max_length=500,
                               description="Only stories with a report matching this "
-                                          "full-text query (SQLite FTS5)."),
+                                          "full-text query (SQLite FTS5; read as plain "
+                                          "words when it does not parse)."),
         since: str | None = Query(None, max_length=10,
                                   description="Only stories with a report on or after this "
                                               "day (YYYY-MM-DD)."),
@@ -599,7 +610,9 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         stories, total = library.story_summaries(
             limit=limit, offset=offset, query=q, since=since, until=until
         )
-        return {"stories": stories, "total": total, "limit": limit, "offset": offset}
+        as_words = bool(q and q.strip()) and store.search_expression(q)[1]
+        return {"stories": stories, "total": total, "limit": limit, "offset": offset,
+                "as_words": as_words}
 
     @app.get("/api/stories/{story_id}", response_model=StoryOut, responses=ERRORS,
              tags=["stories"], summary="One story")
@@ -679,15 +692,18 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
              summary="Search reports")
     def api_search(
         q: str = Query(..., min_length=1, max_length=500,
-                       description="Words (all must match) or an FTS5 query."),
+                       description="Words (all must match) or an FTS5 query; a query "
+                                   "FTS5 cannot parse is searched as plain words."),
         limit: int = Query(20, ge=1, le=100, description="Most hits."),
     ) -> dict[str, Any]:
-        """Full-text search over report titles and texts, best first."""
+        """Full-text search over report titles and texts, best first. `as_words` says
+        when the query was not valid FTS5 and its words were searched as written."""
         hits = store.search(q, limit=limit)
         return {
             "hits": [
                 {**h.to_dict(), "story_id": store.get_article_story(h.article_id)} for h in hits
-            ]
+            ],
+            "as_words": store.search_expression(q)[1],
         }
 
     if token is None:
