@@ -8,12 +8,23 @@ from __future__ import annotations
 
 
 class NewsweaveError(Exception):
-    """Base class of every error newsweave raises on purpose."""
+    """Base class of every error newsweave raises on purpose.
+
+    Args:
+        *args: the message (for the person running newsweave: it may name the store's
+            file and the command to run).
+        public: the message for a reader of the web app, when the first one says
+            more of the server than a reader should see (its files, its commands).
+    """
 
     code = "E000"
     exit_code = 1
     #: The HTTP status the web app answers with (500: a fault on the server's side).
     http_status = 500
+
+    def __init__(self, *args: object, public: str | None = None) -> None:
+        super().__init__(*args)
+        self.public = public
 
     def __str__(self) -> str:
         return f"[{self.code}] {super().__str__()}"
@@ -69,6 +80,8 @@ class QueryTimeout(StoreError):
 
 
 class NotFound(NewsweaveError):
+    """No story, report or other thing with the id asked for."""
+
     code = "E040"
     http_status = 404
 

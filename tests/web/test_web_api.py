@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -280,6 +281,30 @@ def test_unknown_things_are_404(client):
     page = client.get("/stories/nope")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert "no story" in page.text
+
+
+def test_a_reader_is_told_what_is_missing_and_nothing_of_the_server(client, web_library):
+    """The web's 404s name what is missing; the store's file and the CLI's commands
+    stay out of them (the CLI keeps its message, which names both)."""
+    store_path = str(web_library.store.path)
+    for url, words in [("/stories/nope", "no story 'nope'"), ("/articles/nope", "no report"),
+                       ("/api/stories/nope", "no story 'nope'"),
+                       ("/api/articles/nope", "no report"), ("/nothing-here", "nothing at")]:
+        got = client.get(url)
+        assert got.status_code == 404, url
+        text = unescape(got.text)
+        assert words in text, url
+        for internal in [store_path, "news.db", "--db", "NEWSWEAVE_DB", "newsweave stories"]:
+            assert internal not in text, (url, internal)
+    page = client.get("/stories/nope").text
+    assert "<h1>404: Not Found</h1>" in page
+    from click.testing import CliRunner
+
+    from newsweave.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", store_path, "story", "nope"])
+    assert result.exit_code != 0
+    assert store_path in str(result.exception) and "newsweave stories" in str(result.exception)
 
 
 def test_every_response_carries_the_security_headers(client, web_library):

@@ -443,9 +443,12 @@ class Store:
             yield conn
         except sqlite3.OperationalError as exc:
             if local.timed_out:
+                advice = "narrow the query (fewer words, a date range) or try again later"
                 raise QueryTimeout(
                     f"reading {self.path} took longer than {limit:g} s and was stopped; "
-                    "narrow the query (fewer words, a date range) or try again later"
+                    + advice,
+                    public=f"reading the reports took longer than {limit:g} s and was "
+                    "stopped; " + advice,
                 ) from exc
             raise
         finally:
@@ -636,7 +639,9 @@ class Store:
         noun = "article" if len(ids) == 1 else f"{len(ids)} articles"
         return NotFound(
             f"no {noun} {shown} in the store at {self.path}; check the id, or that --db "
-            "(NEWSWEAVE_DB) points at the store that holds it"
+            "(NEWSWEAVE_DB) points at the store that holds it",
+            public=f"there is no report {shown} here; it may have been removed, or the "
+            "link is mistyped" if len(ids) == 1 else f"there are no {noun} {shown} here",
         )
 
     # --- analysis cache ---------------------------------------------------------------------
@@ -1198,7 +1203,9 @@ class Store:
     def _story_not_found(self, story_id: str) -> NotFound:
         return NotFound(
             f"no story {story_id!r} in the store at {self.path}; list the stories with "
-            "`newsweave stories`, or check that --db (NEWSWEAVE_DB) is the right store"
+            "`newsweave stories`, or check that --db (NEWSWEAVE_DB) is the right store",
+            public=f"there is no story {story_id!r} here; it may have been removed, or the "
+            "link is mistyped",
         )
 
     # --- key-value state --------------------------------------------------------------------

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
+from http import HTTPStatus
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -301,19 +302,31 @@ def _error_response(request: Request, status: int, code: str, kind: str, message
     if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
         body = {"error": {"status": status, "code": code, "type": kind, "message": message}}
         return JSONResponse(body, status_code=status)
+    phrase = HTTPStatus(status).phrase if status in _HTTP_STATUSES else kind
     html = _render("error.html.j2", status=status, code=code, kind=kind, message=message,
-                   title=f"{status} · {kind}")
+                   phrase=phrase, title=f"{status} · {phrase}")
     return HTMLResponse(html, status_code=status)
+
+
+_HTTP_STATUSES = {s.value for s in HTTPStatus}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NewsweaveError)
     async def newsweave_error(request: Request, exc: NewsweaveError) -> Response:
+        # A reader gets the error's public message: the other one is for whoever runs
+        # newsweave (it may name the store's file and the command to run), as is the
+        # message of a fault on the server's side, which goes to the log.
         if exc.http_status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
-        message = exc.args[0] if exc.args else str(exc)
+        if exc.public is not None:
+            message = exc.public
+        elif exc.http_status >= 500:
+            message = "the server failed to answer; the details are in its log"
+        else:
+            message = str(exc.args[0]) if exc.args else str(exc)
         return _error_response(request, exc.http_status, exc.code, type(exc).__name__,
-                               str(message))
+                               message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -654,7 +667,9 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         if text is None:
             raise NotFound(
                 f"story {story_id!r} has not been compared yet and this server does not "
-                "compare on request; run `newsweave story ID` once to compare it"
+                "compare on request; run `newsweave story ID` once to compare it",
+                public=f"story {story_id!r} has not been compared yet, and this server "
+                "shows only comparisons made before; try again later",
             )
         if not with_text:
             return _json_text(text)
