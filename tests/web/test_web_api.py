@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from webdata import HOSTILE, STORIES, story_of
+from webdata import HOSTILE, STORIES, fresh_story, story_of
 
 from newsweave.library import Library
 from newsweave.render.json import validate
@@ -34,7 +35,8 @@ class Elements(HTMLParser):
 
 @pytest.fixture(scope="module")
 def client(web_library):
-    with TestClient(create_app(web_library)) as c:
+    # Pages wait for a comparison however long it takes: they are checked whole.
+    with TestClient(create_app(web_library, compare_wait=600)) as c:
         yield c
 
 
@@ -200,6 +202,38 @@ def test_a_stale_comparison_is_not_counted_and_is_recomputed(web_library, tmp_pa
     assert web_library.story_comparison_json(story_id, compute=False) is None
     assert json.loads(web_library.story_comparison_json(story_id)) == json.loads(text)
     assert web_library.story_summary(story_id)["compared"] is True
+
+
+def test_a_story_compared_for_the_first_time_says_so_and_reloads(engine, tmp_path):
+    """The first reader of a story sees "Comparing N reports…" at once, on a page
+    that reloads itself (no script needed), until the comparison is there."""
+    store = Store(tmp_path / "fresh.db")
+    try:
+        library = Library(store, engine)
+        report = library.ingest(fresh_story("Thursday"))
+        [story_id] = report.new_stories
+        article_id = report.added[0]
+        with TestClient(create_app(library, compare_wait=0)) as c:
+            page = c.get(f"/articles/{article_id}")
+            assert page.status_code == 200
+            assert "Comparing the 2 reports of its story" in page.text
+            assert '<meta http-equiv="refresh" content="2">' in page.text
+            deadline = time.monotonic() + 120
+            while True:
+                page = c.get(f"/stories/{story_id}")
+                assert page.status_code == 200
+                if "Comparing 2 reports" not in page.text:
+                    break
+                assert '<meta http-equiv="refresh" content="2">' in page.text
+                assert 'role="status"' in page.text and "Lindqvist" in page.text
+                assert time.monotonic() < deadline, "the comparison never finished"
+                time.sleep(0.2)
+            assert 'id="matrix"' in page.text and "http-equiv" not in page.text
+            assert library.story_summary(story_id)["compared"] is True
+            article = c.get(f"/articles/{article_id}").text
+            assert "Comparing" not in article and 'class="legend"' in article
+    finally:
+        store.close()
 
 
 def test_a_rendered_story_page_is_reused_until_the_story_changes(web_library, monkeypatch):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from webdata import HOSTILE_TEXT, story_of
@@ -24,16 +26,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url(web_library):
-    """The app over the shared store, served by uvicorn in a thread; stopped at the end."""
-    from newsweave.web import create_app
-
+@contextmanager
+def _serving(app) -> Iterator[str]:  # noqa: ANN001 - an ASGI app
+    """Serve ``app`` with uvicorn in a thread on a free port; stopped on leaving."""
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(web_library), host="127.0.0.1", port=port, log_level="warning"
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     )
-    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -41,9 +40,21 @@ def base_url(web_library):
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(web_library):
+    """The app over the shared store; its pages wait for a comparison however long it
+    takes (they are checked whole)."""
+    from newsweave.web import create_app
+
+    with _serving(create_app(web_library, compare_wait=600)) as url:
+        yield url
 
 
 class Watch:
@@ -278,3 +289,34 @@ def test_the_stories_are_cards_on_a_phone(browser, base_url, web_library, screen
     page.set_viewport_size({"width": 1280, "height": 900})
     assert rows.first.evaluate("r => getComputedStyle(r).display") == "table-row"
     page.close()
+
+
+def test_the_first_reader_of_a_story_sees_it_being_compared(
+    browser, engine, tmp_path, screenshot
+):
+    """Without JavaScript too: the page says "Comparing N reports…" at once and
+    reloads itself until the comparison is there."""
+    from webdata import fresh_story
+
+    from newsweave.library import Library
+    from newsweave.store import Store
+    from newsweave.web import create_app
+
+    store = Store(tmp_path / "fresh.db")
+    try:
+        library = Library(store, engine)
+        [story_id] = library.ingest(fresh_story("Tuesday")).new_stories
+        with _serving(create_app(library, compare_wait=0)) as url:
+            context = browser.new_context(
+                java_script_enabled=False, viewport={"width": 390, "height": 900})
+            page = context.new_page()
+            page.goto(f"{url}/stories/{story_id}")
+            notice = page.locator(".notice.comparing")
+            assert "Comparing 2 reports" in notice.inner_text()
+            screenshot(page, "web-comparing-390")
+            page.locator("table.matrix").wait_for(timeout=120_000)
+            assert page.locator(".notice.comparing").count() == 0
+            screenshot(page, "web-compared-390")
+            context.close()
+    finally:
+        store.close()

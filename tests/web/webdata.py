@@ -90,6 +90,19 @@ WIDE_URL_TITLE = ("https://example.org/news/marlow-vale/overnight-fire-guts-the-
 WIDE = [Article(text=text, outlet=outlet, title=WIDE_URL_TITLE if n == 3 else WIDE_TITLE)
         for n, (outlet, text) in enumerate(WIDE_REPORTS.items())]
 
+def fresh_story(day: str) -> list[Article]:
+    """Two reports of a story no other test compares (give each test its own ``day``, so
+    that no claim was embedded before): its first comparison takes a moment."""
+    return [
+        Article(text=f"LINDQVIST – The Lindqvist lock gates failed on {day}, stranding 41 "
+                     "barges on the Orrin canal, the canal trust said. Repairs will take "
+                     "three weeks.",
+                outlet="Orrin Valley Courier", published="2025-06-05"),
+        Article(text="Forty-one barges were stranded on the Orrin canal after the Lindqvist "
+                     f"lock gates failed on {day}. The canal trust expects repairs to take "
+                     "a month.",
+                outlet="Canal Users Bulletin", published="2025-06-06"),
+    ]
 
 
 def story_of(library: Library, article_path_part: str) -> str:

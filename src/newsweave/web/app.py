@@ -26,6 +26,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from http import HTTPStatus
@@ -90,6 +91,12 @@ PAGE_SIZE = 50
 MAX_API_PAGE = 200
 #: Search hits shown on the stories page next to the matching stories.
 PAGE_HITS = 10
+#: Seconds a page waits for a story's first comparison before it answers with a
+#: "Comparing N reports…" notice that reloads itself: past a second a reader should see
+#: that something is happening (a story of dozens of reports takes seconds on 2 cores).
+COMPARE_WAIT_S = 1.0
+#: Seconds between the reloads of a page waiting for its story's comparison.
+COMPARING_REFRESH_S = 2
 INGEST_PATH = "/api/articles"
 
 
@@ -231,6 +238,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_ingest_bytes: int = MAX_INGEST_BYTES,
     read_timeout: float | None = READ_TIMEOUT_S,
+    compare_wait: float = COMPARE_WAIT_S,
 ) -> FastAPI:
     """The web app over a store.
 
@@ -242,6 +250,9 @@ def create_app(
             comparison, not here).
         compute: compare a story when its page is asked for and no current comparison is
             cached (seconds); false: show what the store has and say it is not compared yet.
+        compare_wait: seconds a page waits for a story's first comparison; past them it
+            says "Comparing N reports…" and reloads itself until the comparison is done
+            (the API's comparison endpoint always waits for it).
         max_body_bytes: largest request body accepted, but for ingest.
         max_ingest_bytes: largest ingest request body.
         read_timeout: seconds a store read may run before it is stopped (503); set on the
@@ -265,9 +276,12 @@ def create_app(
         library = Library(owned, Engine.shared(options or Options()))
     library.store.read_timeout = read_timeout
 
+    comparisons = Comparisons(library)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         yield
+        comparisons.close()
         if owned is not None:
             owned.close()
 
@@ -290,7 +304,7 @@ def create_app(
     app.state.compute = compute
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_error_handlers(app)
-    _add_pages(app, library, compute=compute)
+    _add_pages(app, library, comparisons if compute else None, compare_wait)
     _add_api(app, library, compute=compute, token=token)
     return app
 
@@ -390,6 +404,53 @@ def _span(value: str | None) -> tuple[int, int] | None:
 RENDERED_STORY_PAGES = 256
 
 
+class Comparisons:
+    """The stories the pages are comparing, one at a time on a worker thread.
+
+    A page asks ``get(story_id, wait)``: the story's comparison when it is cached or
+    done within ``wait`` seconds, else None while the comparison goes on (the page says
+    so and reloads). A comparison that failed raises its error to the next page that
+    asks for it; the one after tries again.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-compare")
+        self._running: dict[str, Future[dict[str, Any] | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, story_id: str, wait: float) -> dict[str, Any] | None:
+        data = self.library.story_comparison(story_id, compute=False)
+        with self._lock:
+            future = self._running.get(story_id)
+            if data is not None:
+                if future is not None and future.done():
+                    del self._running[story_id]
+                return data
+            if future is None:
+                future = self._running[story_id] = self._pool.submit(
+                    self.library.story_comparison, story_id
+                )
+        try:
+            data = future.result(timeout=wait)
+        except TimeoutError:
+            return None
+        except BaseException:
+            self._forget(story_id, future)
+            raise
+        self._forget(story_id, future)
+        return data
+
+    def _forget(self, story_id: str, future: Future[dict[str, Any] | None]) -> None:
+        with self._lock:
+            if self._running.get(story_id) is future:
+                del self._running[story_id]
+
+    def close(self) -> None:
+        """Stop: comparisons not started are dropped, the running one is left to end."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _redirect_retired(store: Store, request: Request, story_id: str, path: str) -> Response:
     """For a story id not found: a permanent redirect when it was retired into
     another story (its reports regrouped); NotFound when no story ever had it."""
@@ -400,8 +461,19 @@ def _redirect_retired(store: Store, request: Request, story_id: str, path: str) 
     return RedirectResponse(target, status_code=308)
 
 
-def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
+def _add_pages(
+    app: FastAPI, library: Library, comparisons: Comparisons | None, wait: float
+) -> None:
+    """The reading pages; ``comparisons`` compares stories not compared yet (None: the
+    pages show only comparisons already made)."""
     store = library.store
+
+    def comparison(story_id: str) -> tuple[dict[str, Any] | None, bool]:
+        """A story's comparison, and whether it is being made now (None until it is)."""
+        if comparisons is None:
+            return library.story_comparison(story_id, compute=False), False
+        data = comparisons.get(story_id, wait)
+        return data, data is None
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(
@@ -470,13 +542,13 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
                     rendered.move_to_end(key)
             if html is not None:
                 return HTMLResponse(html)
-        data = library.story_comparison(story_id, compute=compute)
+        data, comparing = comparison(story_id)
         if data is not None and not summary["compared"]:
             summary = library.story_summary(story_id)  # now with the comparison's counts
         key = (story_id, json.dumps(summary, sort_keys=True))
         articles = library.story_articles(story_id)
         view = views.story_view(summary, data, articles) if data is not None else None
-        response = _story_response(summary, view, articles, story_id)
+        response = _story_response(summary, view, articles, story_id, comparing)
         if data is not None:
             with rendered_lock:
                 rendered[key] = bytes(response.body).decode("utf-8")
@@ -485,13 +557,16 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         return response
 
     def _story_response(
-        summary: dict[str, Any], view: dict[str, Any] | None, articles: list[Any], story_id: str
+        summary: dict[str, Any], view: dict[str, Any] | None, articles: list[Any], story_id: str,
+        comparing: bool,
     ) -> HTMLResponse:
         return _page(
             "story.html.j2",
             title=summary["title"] or story_id,
             story=summary,
             view=view,
+            comparing=comparing,
+            refresh=COMPARING_REFRESH_S if comparing else None,
             articles=[{"href": views.article_href(a.id), "label": a.source_label,
                        "title": a.title, "published": a.published} for a in articles],
             api_href=f"/api/stories/{story_id}/comparison",
@@ -502,9 +577,10 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
         article = store.get_article(article_id)
         story_id = store.get_article_story(article_id)
         data = None
+        comparing = False
         members: list = []
         if story_id:
-            data = library.story_comparison(story_id, compute=compute)
+            data, comparing = comparison(story_id)
             members = store.story_articles(story_id)
         view = views.article_view(article, story_id, data, members, _span(hl))
         original, copies = store.copy_family(article_id)
@@ -519,6 +595,9 @@ def _add_pages(app: FastAPI, library: Library, *, compute: bool) -> None:
             story_href=views.story_href(story_id) if story_id else None,
             original=labels.get(original) if original else None,
             copies=[labels[c] for c in copies],
+            comparing=comparing,
+            refresh=COMPARING_REFRESH_S if comparing else None,
+            story_reports=len(members),
         )
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
