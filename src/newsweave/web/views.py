@@ -365,32 +365,227 @@ def timeline(articles: list[Article], labels: dict[str, str]) -> dict[str, Any]:
 def entities_view(
     entities: list[dict[str, Any]], labels: dict[str, str], texts: dict[str, Article]
 ) -> list[dict[str, Any]]:
-    """People and organisations: their names, titles (roles) and who mentions them."""
-    out = []
+    """People and organisations: their names, titles (roles) and who mentions them.
+
+    The entities come from the comparison, one per name as the reports' tagger saw it.
+    Before they are shown:
+
+    1. A "person" whose every mention is also tagged something else (a place, an
+       organisation, a thing) where the same words stand elsewhere is shown under the
+       label of most mentions: a person when its mentions are more, else folded into
+       the organisation of that name, or left out when it is a place or a thing (ties:
+       not a person; the tagger calls many unknown capitalised words persons).
+    2. A one-word "person" that is a word of the longer name of something else ("Wasilla"
+       of "Wasilla Bible Church") is that thing, unless it is also a word of a person's
+       full name.
+    3. Variants of one person's name are one entry with the others as aliases: a full
+       name whose words are words of a longer one, in order and with the same last word
+       ("Mark Heller", "Mark Jay Heller", "GM Mark Heller"), and a surname or first name
+       that only one of them has ("Heller"); a courtesy title is not part of the name
+       ("Mrs Palin"). The full name mentioned most leads. A "person" whose name holds
+       a digit, a slash, an @ or a colon (a URL, a code) is not shown.
+    4. A role is dropped when it is not a title of the person: two names joined by "and"
+       ("Trump and Russian President"), a clause ("captain who declined"), or something
+       "of" a title rather than a title ("effigy of Gov.").
+    """
+    records: list[_EntityRecord] = []
     for e in entities:
-        kind = ENTITY_KINDS.get(e.get("label", ""))
-        if kind is None:
-            continue
         mentions = [m for m in e.get("mentions", []) if m["article"] in texts]
         if not mentions:
             continue
-        outlets = list(dict.fromkeys(labels.get(m["article"], m["article"]) for m in mentions))
-        first = mentions[0]
         name = e.get("name") or ""
+        records.append(_EntityRecord(
+            label=e.get("label", ""),
+            name=name,
+            names=[name, *(a for a in e.get("aliases", []) if a)],
+            titles=[t for t in e.get("titles", []) if t],
+            outlets=list(dict.fromkeys(labels.get(m["article"], m["article"])
+                                       for m in mentions)),
+            mentions=len(mentions),
+            first=mentions[0],
+            surfaces=[_name_key(texts[m["article"]].text[m["start"]:m["end"]])
+                      for m in mentions],
+        ))
+    known = {n for r in records for n in map(_name_key, r.names) if n}
+    shown = _merge_variants(_without_mislabelled(records))
+    out = []
+    for r in shown:
+        kind = ENTITY_KINDS.get(r.label)
+        if kind is None:
+            continue
+        aliases: dict[str, str] = {}
+        for n in r.names:
+            key = " ".join(n.split()).casefold()
+            if n and key != " ".join(r.name.split()).casefold():
+                aliases.setdefault(key, n)
+        titles: dict[str, str] = {}
+        for t in r.titles:
+            if _is_title(t, known):
+                titles.setdefault(" ".join(t.split()).casefold(), t)
         out.append(
             {
-                "name": name,
+                "name": r.name,
                 "kind": kind,
-                "titles": list(dict.fromkeys(t for t in e.get("titles", []) if t)),
-                "aliases": [a for a in dict.fromkeys(e.get("aliases", [])) if a and a != name],
-                "outlets": outlets,
-                "mentions": len(mentions),
-                "href": article_href(first["article"], (first["start"], first["end"])),
+                "titles": list(titles.values()) if r.label == "PERSON" else [],
+                "aliases": list(aliases.values()),
+                "outlets": r.outlets,
+                "mentions": r.mentions,
+                "href": article_href(r.first["article"], (r.first["start"], r.first["end"])),
             }
         )
     out.sort(key=lambda e: (e["kind"] != "Person", -len(e["outlets"]), -e["mentions"],
                             e["name"].lower()))
     return out
+
+
+@dataclass(slots=True)
+class _EntityRecord:
+    """One entry of the people and organisations while they are being merged."""
+
+    label: str
+    name: str
+    names: list[str]  # the name and its aliases, as written
+    titles: list[str]
+    outlets: list[str]
+    mentions: int
+    first: dict[str, Any]  # the mention the entry links to
+    surfaces: list[str]  # each mention's words as written (``_name_key``)
+
+    def absorb(self, other: _EntityRecord) -> None:
+        """Take ``other``'s names, titles, outlets and mentions (``other`` is a variant)."""
+        if other.mentions > self.mentions:
+            self.first = other.first
+        self.names.extend(other.names)
+        self.titles.extend(other.titles)
+        self.outlets.extend(o for o in other.outlets if o not in self.outlets)
+        self.mentions += other.mentions
+        self.surfaces.extend(other.surfaces)
+
+
+# Courtesy titles written before a name; they are not part of it ("Mrs Palin" is Palin).
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame"})
+# Words that start a clause: a role holding one describes, it does not name a title.
+_CLAUSE_WORDS = frozenset({"who", "whom", "whose", "which", "that", "when", "where"})
+
+
+def _name_key(name: str) -> str:
+    """A name compared with others: lower case, no possessive, quotes or end dots,
+    hyphens as spaces ("Kim Jong-un" is "kim jong un")."""
+    text = name.replace("’", "'").replace("'s ", " ").removesuffix("'s")
+    text = text.replace("-", " ").strip(" .,;:'\"“”‘")
+    return " ".join(text.split()).casefold().removeprefix("the ")
+
+
+def _person_words(name: str) -> list[str]:
+    words = _name_key(name).split()
+    while len(words) > 1 and words[0].rstrip(".") in _COURTESY:
+        words = words[1:]
+    return words
+
+
+def _without_mislabelled(records: list[_EntityRecord]) -> list[_EntityRecord]:
+    """Steps 1 and 2 of ``entities_view``: persons that are something else."""
+    others: dict[str, list[_EntityRecord]] = {}
+    for r in records:
+        if r.label != "PERSON":
+            for n in {_name_key(n) for n in r.names}:
+                others.setdefault(n, []).append(r)
+    person_words = {w for r in records if r.label == "PERSON"
+                    for n in r.names if len(ws := _person_words(n)) > 1 for w in ws}
+    other_words = {w for r in records if r.label != "PERSON"
+                   for n in r.names if len(ws := _name_key(n).split()) > 1 for w in ws}
+    dropped: set[int] = set()
+    for r in records:
+        if r.label != "PERSON":
+            continue
+        # Only when every mention is also a name of something else: "George Washington"
+        # stays a person though "Washington" is a place.
+        same = {id(o): o for n in r.surfaces for o in others.get(n, [])}
+        if same and all(n in others for n in r.surfaces):
+            other_mentions = sum(o.mentions for o in same.values())
+            orgs = sorted((o for o in same.values() if o.label == "ORG"
+                           and id(o) not in dropped), key=lambda o: -o.mentions)
+            if other_mentions >= r.mentions:
+                if orgs:
+                    orgs[0].absorb(r)
+                dropped.add(id(r))
+                continue
+            for org in orgs:  # the person mentions are more: the organisation is the person
+                r.absorb(org)
+                dropped.add(id(org))
+        words = _person_words(r.name)
+        if len(words) == 1 and words[0] in other_words and words[0] not in person_words:
+            dropped.add(id(r))
+        elif any(ch.isdigit() or ch in "/@:" for ch in r.name):
+            dropped.add(id(r))
+    return [r for r in records if id(r) not in dropped]
+
+
+def _merge_variants(records: list[_EntityRecord]) -> list[_EntityRecord]:
+    """Step 3 of ``entities_view``: one entry per person, its name variants as aliases."""
+    people = [r for r in records if r.label == "PERSON"]
+    words = {id(r): _person_words(r.name) for r in people}
+    parent = {id(r): id(r) for r in people}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    full = [r for r in people if len(words[id(r)]) > 1]
+    for a in full:
+        for b in full:
+            wa, wb = words[id(a)], words[id(b)]
+            if a is not b and len(wa) <= len(wb) and wa[-1] == wb[-1] and _subsequence(wa, wb):
+                parent[find(id(a))] = find(id(b))
+    for r in people:
+        w = words[id(r)]
+        if len(w) != 1:
+            continue
+        groups = {find(id(f)) for f in full if w[0] in (words[id(f)][0], words[id(f)][-1])}
+        if len(groups) == 1:
+            parent[find(id(r))] = groups.pop()
+    by_root: dict[int, list[_EntityRecord]] = {}
+    for r in people:
+        by_root.setdefault(find(id(r)), []).append(r)
+    merged: dict[int, _EntityRecord] = {}
+    for root, members in by_root.items():
+        # The full name most mentioned leads; between equals, the fullest.
+        members.sort(key=lambda m: (len(words[id(m)]) < 2, -m.mentions, -len(words[id(m)]),
+                                    -len(m.name)))
+        head = members[0]
+        for m in members[1:]:
+            head.absorb(m)
+        merged[root] = head
+    return [r for r in records if r.label != "PERSON"] + list(merged.values())
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+def _is_title(title: str, names: set[str]) -> bool:
+    """Whether a role given next to a name is a title of that person (step 4 of
+    ``entities_view``); ``names`` are the story's entity names (``_name_key``)."""
+    words = title.split()
+    if not words or any(w.casefold() in _CLAUSE_WORDS for w in words):
+        return False
+    parts = [p.strip() for p in title.split(" and ")]
+    if len(parts) > 1:
+        for part in parts:
+            key = _name_key(part).split()
+            for n in range(1, len(key) + 1):
+                if " ".join(key[:n]) in names or " ".join(key[-n:]) in names:
+                    return False
+    head, sep, rest = title.partition(" of ")
+    if not sep:
+        head, sep, rest = title.partition(" for ")
+    rest = rest.strip(" \"“”‘’'")
+    if sep and head.islower() and rest[:1].isupper() and _name_key(rest) not in names:
+        return False
+    return True
 
 
 # --- a report -----------------------------------------------------------------------------------
