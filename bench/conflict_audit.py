@@ -9,6 +9,7 @@ texts stay in the dataset.
 
     python bench/conflict_audit.py --dump /tmp/conflicts.json   # what to label (dataset text!)
     python bench/conflict_audit.py                               # precision on the labels
+    python bench/conflict_audit.py --reuse /tmp/ecb-analyses.pickle  # faster reruns
 
 The score counts only labelled conflicts that the engine still raises, and says
 how many it raises that nobody labelled (re-audit when that grows).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import sys
 import time
@@ -36,7 +38,8 @@ def conflict_key(subtopic: str, conflict) -> str:  # noqa: ANN001
     return f"{subtopic}|{conflict.type}|" + "|".join(spans)
 
 
-def raise_conflicts(data: Path, judge: str) -> tuple[list[dict[str, Any]], float]:
+def raise_conflicts(data: Path, judge: str, reuse: str | None = None
+                    ) -> tuple[list[dict[str, Any]], float]:
     from newsweave.config import Options
     from newsweave.engine import Engine
     from newsweave.model import Article
@@ -48,10 +51,13 @@ def raise_conflicts(data: Path, judge: str) -> tuple[list[dict[str, Any]], float
         batches.setdefault(row["subtopic"], []).append(
             Article(text=row["text"], id=row["doc_id"], outlet=row["doc_id"]))
     engine = Engine(Options.build(cache_dir="", judge=judge))
+    analyzed = _load_analyses(reuse)
     out = []
     t0 = time.perf_counter()
     for n, (subtopic, articles) in enumerate(sorted(batches.items()), 1):
-        comparison = engine.compare_articles(articles)
+        if subtopic not in analyzed:
+            analyzed[subtopic] = engine.analyzer.analyze(articles)
+        comparison = engine.compare_analyzed(analyzed[subtopic])
         texts = {a.id: a.text for a in articles}
         for g in comparison.claims:
             for c in g.conflicts:
@@ -67,7 +73,21 @@ def raise_conflicts(data: Path, judge: str) -> tuple[list[dict[str, Any]], float
                 })
         if n % 10 == 0:
             progress(f"  {n}/{len(batches)} stories, {len(out)} conflicts")
+    if reuse:
+        from newsweave.library import ANALYSIS_VERSION
+
+        Path(reuse).write_bytes(pickle.dumps((ANALYSIS_VERSION, analyzed)))
     return out, time.perf_counter() - t0
+
+
+def _load_analyses(path: str | None) -> dict[str, Any]:
+    """The analyses of an earlier run (``--reuse``), when they are of this analyser."""
+    from newsweave.library import ANALYSIS_VERSION
+
+    if not path or not Path(path).exists():
+        return {}
+    version, analyzed = pickle.loads(Path(path).read_bytes())
+    return analyzed if version == ANALYSIS_VERSION else {}
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -83,12 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dump", help="write the sampled conflicts, with their text, to label here "
                                    "(outside the repository)")
     ap.add_argument("--json", help="write the numbers here (under bench/results/)")
+    ap.add_argument("--reuse", help="keep the reports' analyses in this file (outside the "
+                                    "repository) and reuse them on the next run: for "
+                                    "trying conflict rules")
     args = ap.parse_args(argv)
     data = datasets_dir(args.data)
     if not (data / "ecbplus" / "docs.jsonl").exists():
         print(f"skipped: datasets not found at {data}")
         return 0
-    raised, seconds = raise_conflicts(data, args.judge)
+    raised, seconds = raise_conflicts(data, args.judge, args.reuse)
     by_type: dict[str, int] = {}
     for c in raised:
         by_type[c["type"]] = by_type.get(c["type"], 0) + 1

@@ -184,6 +184,15 @@ def test_false_alarms_stay_quiet(story_results):
         assert furniture not in texts
 
 
+def test_disagreements_in_appearance_stay_quiet(story_results):
+    r = story_results("quiet-disagreements")
+    assert conflicts(r) == [], [(c.type, c.detail) for c in conflicts(r)]
+    # One speaker, one sentence: the title's full stop does not cut it.
+    g = one_group_with(r, "We have no information on a motive")
+    assert any("said Sgt. Mara Quell" in m.text for m in g.mentions)
+    assert g.independent_sources == 2
+
+
 def test_facts_stated_in_other_words_join(story_results):
     r = story_results("shared-facts")
     g = one_group_with(r, "two-hour meeting with rail union leaders")
@@ -225,7 +234,8 @@ def test_one_speaker_vs_a_joint_statement_is_an_attribution_conflict(story_resul
 
 
 def test_each_disagreement_is_reported_once(story_results):
-    for name in ("shared-facts", "number-conflict", "date-conflict", "false-alarms"):
+    for name in ("shared-facts", "number-conflict", "date-conflict", "false-alarms",
+                 "quiet-disagreements"):
         r = story_results(name)
         keys = [(c.type, tuple(sorted((m.article, m.start, m.end) for m in c.mentions)))
                 for c in conflicts(r)]

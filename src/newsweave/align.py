@@ -41,7 +41,16 @@ import numpy as np
 from lemminflect import getInflection
 
 from .dedup import source_of
-from .model import AnalyzedArticle, Claim, ClaimGroup, Conflict, Entity, Mention, Quantity
+from .model import (
+    AnalyzedArticle,
+    Claim,
+    ClaimGroup,
+    Conflict,
+    Entity,
+    EntityMention,
+    Mention,
+    Quantity,
+)
 from .nlp.entities import normalise_title, titles_compatible
 from .nlp.judge import Verdict
 from .nlp.quantities import describe, same_value
@@ -94,6 +103,14 @@ CONFLICT_SCORE = 0.7
 #: A facet's link must clear the judge's threshold by this much: a modifier
 #: read alone is easier to over-match than a whole claim.
 FACET_MARGIN = 0.1
+#: The embed judge's bar for a minimal pair: the cosine of two claims' wordings with
+#: their amounts masked above which the amounts are the only difference (the pair judge
+#: uses its calibrated same-meaning threshold).
+MINIMAL_PAIR_COSINE = 0.85
+#: How surely (the pair judge's same-meaning) two claims' sentences, their amounts and
+#: dates masked, must say the same thing for a difference in value to be a conflict:
+#: chosen on the first audit of ECB+ conflicts (bench/gold/ecb-conflict-audit.json).
+SENTENCE_SAME = 0.7
 
 _NUMBER_KINDS = ("count", "money", "percent", "duration")
 _PARTICIPANT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -151,6 +168,9 @@ class _Links:
     contra: dict[tuple[int, int], float] = field(default_factory=dict)
     #: item pair -> the score that the two state one fact, a contradiction left aside
     agree: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: item pair -> how surely the two say the same thing once their amounts and dates
+    #: are masked (pairs whose amounts differ only): a minimal pair, whose values clash
+    masked_same: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 def _participants(claim: Claim) -> dict[str, frozenset[str]]:
@@ -213,6 +233,11 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     if x.kind in ("count", "ordinal") and bool(x.unit) != bool(y.unit):
         return False
     if x.kind == "date":
+        if x.anchor and y.anchor and _stem(x.anchor) != _stem(y.anchor) and not (
+                _dates_the_claim(x, a) and _dates_the_claim(y, b)):
+            # The day of a charge is not the day of the shooting; "will reopen on 14 June"
+            # and "will be able to return from 21 June" both date the claim itself.
+            return False
         px, py = _precision(x), _precision(y)
         if (px == 4) != (py == 4):
             return False  # a year against a day or a month
@@ -250,6 +275,15 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     return _stem(x.anchor) in stems_b or _stem(y.anchor) in stems_a
 
 
+#: Verbs that carry another verb's meaning ("will be able to return").
+_LIGHT_VERBS = frozenset({"be", "have", "get"})
+
+
+def _dates_the_claim(q: Quantity, c: Claim) -> bool:
+    """The date hangs off the claim's own verb, not off a noun inside it."""
+    return q.anchor == c.predicate or c.predicate in _LIGHT_VERBS
+
+
 def amount_clashes(a: Claim, b: Claim, kind: str) -> list[tuple[Quantity, Quantity]] | None:
     """Pairs of same-slot amounts of one kind that disagree; ``None`` when some
     same-slot pair agrees (the claims share that amount) or none is comparable."""
@@ -260,6 +294,8 @@ def amount_clashes(a: Claim, b: Claim, kind: str) -> list[tuple[Quantity, Quanti
         for y in qb:
             if not same_slot(x, y, a, b):
                 continue
+            if kind == "date" and x.text.lower() == y.text.lower():
+                return None  # "today" and "today", read against two reports' dates
             verdict = same_value(x, y)
             if verdict is True:
                 return None
@@ -294,8 +330,15 @@ def masked_text(claim: Claim, text: str | None = None) -> str:
     """
     text = text if text is not None else claim.core or claim.text
     for q in claim.quantities:
-        text = text.replace(q.text, _MASKS.get(q.kind, "some"), 1)
+        text = text.replace(q.text, _mask(q), 1)
     return text
+
+
+def _mask(q: Quantity) -> str:
+    mask = _MASKS.get(q.kind, "some")
+    if q.kind == "count" and q.unit and q.text.endswith(q.unit):
+        mask = f"{mask} {q.unit}"  # "several people were hurt", not "several were hurt"
+    return mask
 
 
 #: Neutral stand-ins for masked amounts, by kind, that keep the sentence
@@ -353,17 +396,20 @@ class Aligner:
             # The judge's probabilities are calibrated: no slack below its threshold.
             self.margin, self.link_fraction = 0.0, 1.0
             self.conflict_score = max(self.threshold, CONFLICT_SCORE)
+            self.minimal_pair = self.judge.thresholds.same
         else:
             self.threshold = threshold or MATCH_THRESHOLD
             self.contradict = 1.1  # never
             self.margin, self.link_fraction = MUTUAL_MARGIN, AVERAGE_LINK_FRACTION
             self.conflict_score = self.threshold - self.margin
+            self.minimal_pair = MINIMAL_PAIR_COSINE
         self.texts: dict[str, str] = {}
         #: When a list: every judged pair is appended as ``(unit, unit, verdict, cosine,
         #: score)`` (bench/alignment.py calibrates the alignment score on them).
         self.pair_log: list | None = None
         self._by_sentence: dict[tuple[str, int], list[Claim]] = {}
         self._sentences: dict[tuple[str, int], str] = {}
+        self._sentence_starts: dict[tuple[str, int], int] = {}
         self._units: list[_Unit] = []
 
     def align(
@@ -376,6 +422,8 @@ class Aligner:
         self._by_sentence: dict[tuple[str, int], list[Claim]] = {}
         self._sentences = {(a.article.id, n): s.text for a in analyzed
                            for n, s in enumerate(a.sentences)}
+        self._sentence_starts = {(a.article.id, n): s.start for a in analyzed
+                                 for n, s in enumerate(a.sentences)}
         for art in analyzed:
             for c in art.claims:
                 self._by_sentence.setdefault((c.article, c.sentence), []).append(c)
@@ -471,6 +519,9 @@ class Aligner:
                 m = masked[(i, j)]
                 score = max(score, self.judge.alignment_score(m, c))
                 contra = min(contra, m.contradict)  # the numbers are compared by rule
+                pair = (min(a, b), max(a, b))
+                links.masked_same[pair] = max(links.masked_same.get(pair, 0.0),
+                                              self.judge.same_meaning(m))
             if self.pair_log is not None:
                 self.pair_log.append((ui, uj, v, c, score))
             if ui.kind == "facet" or uj.kind == "facet":
@@ -515,6 +566,8 @@ class Aligner:
             s = pair_score(items[i], items[j], float(cos[i, j]), masked)
             if s >= keep:
                 links.claim[(i, j)] = s
+                if masked is not None:
+                    links.masked_same[(i, j)] = masked
         return links
 
     # 4. one claim per report per group
@@ -660,7 +713,8 @@ class Aligner:
             k = key(a, b)
             return (links.contra.get(k, 0.0) >= self.contradict
                     and links.agree.get(k, 0.0) >= self.threshold
-                    and _polarity_differs(a.claim, b.claim))
+                    and _polarity_differs(a.claim, b.claim)
+                    and same_subject(a.claim, b.claim) and not _hypothetical(a.claim, b.claim))
 
         # Only two claims read as one fact are compared: a group holds claims that each
         # matched some of the others, and two of them may tell different parts of it.
@@ -673,9 +727,12 @@ class Aligner:
                 score = links.claim.get(key(a, b), 0.0)
                 if score < low:
                     continue
+                amounts = (score >= self.conflict_score
+                           and links.masked_same.get(key(a, b), 0.0) >= self.minimal_pair
+                           and self._same_but_amounts(a.claim, b.claim))
                 conflicts.extend(claim_conflicts(
                     a, b, self.texts, contradicts(a, b), self._sentence_claims,
-                    self._sentence_text, amounts=score >= self.conflict_score))
+                    self._sentence_text, amounts=amounts))
         # A report may state the fact and, elsewhere, deny it ("reports said X ... X is
         # a hoax"): a contradiction the judge is sure of counts between any two claims
         # of independent sources, not only between each source's first voice.
@@ -728,6 +785,30 @@ class Aligner:
             + [it.claim for it, _, primary in members if not primary],
         )
 
+    def _same_but_amounts(self, a: Claim, b: Claim) -> bool:
+        """Whether the claims' whole sentences, every amount and date in them masked, say
+        the same thing: the value is all they differ in, not what it counts. Two clauses
+        alike ("he blocked two shots", "he blocked six shots") often sit in sentences that
+        tell them apart ("during the deciding run", "in the game"). The embed judge reads
+        no pairs: the clauses' masked cosine is all it has."""
+        if self.judge is None or not _amounts_differ(a, b):
+            return True
+        v = self.judge.judge([(self._masked_sentence(a), self._masked_sentence(b))],
+                             symmetric=True)[0]
+        return self.judge.same_meaning(v) >= SENTENCE_SAME
+
+    def _masked_sentence(self, claim: Claim) -> str:
+        key = (claim.article, claim.sentence)
+        start = self._sentence_starts.get(key)
+        if start is None:
+            return masked_text(claim)
+        text = self._sentences[key]
+        spans = {(q.start, q.end): q for c in self._by_sentence.get(key, ()) for q in c.quantities}
+        for (lo, hi), q in sorted(spans.items(), reverse=True):
+            if start <= lo and hi - start <= len(text):
+                text = text[: lo - start] + _mask(q) + text[hi - start :]
+        return text
+
     def _sentence_claims(self, claim: Claim) -> list[Claim]:
         return self._by_sentence.get((claim.article, claim.sentence), [])
 
@@ -749,7 +830,7 @@ class Aligner:
         by_key: dict[str, list[tuple[int, str, object]]] = {}
         for pos, art in enumerate(analyzed):
             for m in art.entities:
-                if m.label == "PERSON" and m.title and m.key:
+                if m.label == "PERSON" and m.title and m.key and _formal_title(m):
                     by_key.setdefault(m.key, []).append((pos, art.article.id, m))
         for titled in by_key.values():
             found = None
@@ -793,6 +874,17 @@ class Aligner:
         return groups
 
 
+def _formal_title(m: EntityMention) -> bool:
+    """A title set before the name, every word capitalised ("U.S. District Judge Jack
+    Weinstein"): an office as the report styles it. A description after the name ("the
+    judge in the case", "a former director of ...") or a phrase the parser took for a
+    title ("on behalf of President") is never set against another report's title."""
+    if m.title_end is None or m.title_end > m.start:
+        return False
+    words = re.findall(r"[^\W\d_][\w.'’-]*", m.title or "")
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 def _sentence_case(text: str) -> str:
     text = text.strip().strip(",;:—–- ")
     if text and text[0].islower():
@@ -811,9 +903,51 @@ _DENIAL = re.compile(
 
 
 def _polarity_differs(a: Claim, b: Claim) -> bool:
-    da = {m.group().lower() for m in _DENIAL.finditer(claim_text(a))}
-    db = {m.group().lower() for m in _DENIAL.finditer(claim_text(b))}
-    return bool(da) != bool(db)
+    """One claim holds a denial and the other none ("have no leads" and "don't have any
+    leads" agree)."""
+    def denies(c: Claim) -> bool:
+        return bool(_DENIAL.search(_NOT_ONLY.sub(" ", claim_text(c))))
+
+    return denies(a) != denies(b)
+
+
+#: "not only ... but" affirms.
+_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.I)
+#: A claim about what would, could or might be, or what is unknown, states no fact a
+#: report's plain statement could contradict.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:would|could|might|may|if|unless|whether|unclear|unsure|uncertain|unknown)\b", re.I)
+
+
+def _hypothetical(a: Claim, b: Claim) -> bool:
+    return any(_HYPOTHETICAL.search(claim_text(c)) for c in (a, b))
+
+
+#: Words of a subject that do not say who or what it is.
+_FUNCTION_WORDS = frozenset(
+    "the a an of his her their its this that these those he she it they we i you our your "
+    "some all both each one who which there".split())
+
+
+#: Words after which a subject's head has been said ("the results of the test").
+_AFTER_HEAD = re.compile(r"\s(?:of|in|at|for|from|with|on|who|which|that|,)\s.*", re.I)
+
+
+def _subject_head(claim: Claim) -> tuple[str, frozenset[str]]:
+    """The stem of the head word of a claim's subject, and the stems of its names."""
+    subject = _AFTER_HEAD.sub("", " ".join((claim.subject or "").split()))
+    words = [w for w in re.findall(r"[^\W\d_]+", subject) if w.lower() not in _FUNCTION_WORDS]
+    head = _stem(words[-1].lower()) if words else ""
+    return head, frozenset(_stem(w.lower()) for w in words if w[0].isupper())
+
+
+def same_subject(a: Claim, b: Claim) -> bool:
+    """Whether two claims speak of the same subject: the same head word ("the results"
+    and "results of the test") or a shared name ("Microsoft", "Microsoft Corp."); an
+    unresolved pronoun matches nothing. A claim denies another only about the same
+    thing: "the manager was not signed" does not deny that the drivers are."""
+    (head_a, names_a), (head_b, names_b) = _subject_head(a), _subject_head(b)
+    return bool(head_a) and head_a == head_b or bool(names_a & names_b)
 
 
 def _one_per_disagreement(conflicts: list[Conflict]) -> list[Conflict]:
@@ -928,10 +1062,12 @@ def claim_conflicts(
             ))
             return out
     # 3.
-    same_things = _overlap(a.nouns, b.nouns) >= CONFLICT_NOUN_OVERLAP
+    same_things = (_overlap(a.nouns, b.nouns) >= CONFLICT_NOUN_OVERLAP
+                   and same_subject(ca, cb) and not _hypothetical(ca, cb))
     if same_things and ca.predicate and cb.predicate:
         opposite = (ca.predicate, cb.predicate) in _ANTONYMS
-        polar = ca.negated != cb.negated and ca.predicate == cb.predicate
+        polar = (ca.negated != cb.negated and ca.predicate == cb.predicate
+                 and _polarity_differs(ca, cb))
         if opposite or polar:
             def say(c: Claim) -> str:
                 return f"{'not ' if c.negated else ''}{c.predicate}"
@@ -952,12 +1088,19 @@ def claim_conflicts(
     # the last person named is a guess, not what the report states.
     spk_a = {k for k in ca.speaker_key.split("|") if k and not k.startswith("TEXT:")}
     spk_b = {k for k in cb.speaker_key.split("|") if k and not k.startswith("TEXT:")}
-    named = any(k.startswith("PERSON:") for k in spk_a | spk_b) and all(
-        c.speaker and c.speaker in (sentence_text(c) if sentence_text else c.text)
-        for c in (ca, cb))
-    if named and spk_a and spk_b and spk_a != spk_b:
+    named = all(any(k.startswith("PERSON:") for k in spk) for spk in (spk_a, spk_b)) and all(
+        _names_speaker(c, sentence_text(c) if sentence_text else c.text) for c in (ca, cb))
+    if named and spk_a != spk_b:
         if spk_a & spk_b and (spk_a < spk_b or spk_b < spk_a):
             one, more = (ca, cb) if spk_a < spk_b else (cb, ca)
+            # Together with another person, not the same one named in full beside an
+            # organisation ("Steele" and "Fire Department Chief James Steele").
+            known = {_surname(k.partition(":")[2]) for k in (spk_a & spk_b)}
+            joint = re.split(r",\s*(?:who|whose|which)\b", more.speaker or "")[0]
+            if not (re.search(r"\b(?:and|with)\b|&", joint) and any(
+                    k.startswith("PERSON:") and _surname(k.partition(":")[2]) not in known
+                    for k in (spk_a ^ spk_b))):
+                return out
             out.append(Conflict(
                 type="attribution",
                 detail=f"{one.speaker} alone vs {more.speaker} together",
@@ -986,6 +1129,15 @@ def _framing(a: Claim, b: Claim, sentence_claims) -> tuple[Claim, Claim, Claim] 
         if c.id != b.id and (c.predicate or "") in _ACCEPT and not c.negated:
             return a, b, c
     return None
+
+
+def _names_speaker(claim: Claim, sentence: str) -> bool:
+    """The claim's sentence names its speaker in words: not a "he said" resolved to the
+    last person named, nor a title cut off by the sentence splitter ("said Sgt.")."""
+    name = claim.speaker or ""
+    surname = _surname(name)
+    return (len(surname) >= 3 and not name.rstrip().endswith(".")
+            and re.search(rf"\b{re.escape(name)}\b", sentence) is not None)
 
 
 def _surname(name: str | None) -> str:

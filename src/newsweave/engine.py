@@ -112,6 +112,14 @@ def _set_speaker_keys(analyzed: AnalyzedArticle) -> None:
                     m.key for m in people if re.search(rf"\b{re.escape(_norm(m.text))}\b", n)
                 ]
         if not found:
+            # "Rubio's statement" after "Secretary of State Marco Rubio": one person whose
+            # surname the speaker names.
+            words = set(_norm(speaker).replace("’", " ").replace("'", " ").split())
+            by_surname = {m.key for m in people
+                          if len(_norm(m.text).split()) > 1 and _norm(m.text).split()[-1] in words}
+            if len(by_surname) == 1:
+                found = list(by_surname)
+        if not found:
             found = ["TEXT:" + _norm(speaker)]
         return "|".join(sorted(set(found)))
 

@@ -134,6 +134,17 @@ def test_negation_inside_reported_speech(engine) -> None:
     assert claim.negated
     assert claim.predicate == "approve"
     assert claim.speaker == "Agnes Tole"
+    # The subject of what she said, not the speaker: "the council would not approve".
+    assert claim.subject == "the council"
+
+
+def test_an_abbreviated_title_does_not_end_a_sentence(engine) -> None:
+    result = analyze(engine, '"The depot will reopen," said Sgt. Mara Quell of the police. '
+                     "Gov. Ray Fisk agreed.\n")
+    assert [s.text for s in result.sentences] == [
+        '"The depot will reopen," said Sgt. Mara Quell of the police.', "Gov. Ray Fisk agreed."]
+    assert result.claims[0].speaker == "Mara Quell"
+    assert "Sgt" not in {m.text for m in result.entities}
 
 
 def test_negated_contractions(engine) -> None:

@@ -20,19 +20,32 @@ from ..config import DEFAULT_SPACY_MODELS, Options
 from ..errors import ModelError
 from ..model import AnalyzedArticle, Article, Sentence
 from .claims import ClaimExtractor
-from .entities import extract_mentions
+from .entities import TITLE_ABBREVIATIONS, extract_mentions
 from .quantities import extract_quantities
 from .quotes import SpeakerResolver, extract_quotes
 
 log = logging.getLogger(__name__)
 
 
+def _title_abbreviation(tok) -> bool:  # noqa: ANN001 - a spaCy Token
+    """``tok`` ends an abbreviated title: "Sgt." as one token, or "." after "Sgt"."""
+    if tok.text.endswith(".") and len(tok.text) > 1:
+        return tok.text[:-1].lower() in TITLE_ABBREVIATIONS
+    prev = tok.nbor(-1) if tok.i else None
+    return (tok.text == "." and prev is not None and not prev.whitespace_
+            and prev.lower_ in TITLE_ABBREVIATIONS)
+
+
 @Language.component("newsweave_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A line break always ends a sentence: reports keep one paragraph per line."""
+    """A line break always ends a sentence: reports keep one paragraph per line; an
+    abbreviated title never does."""
     for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
         if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+            nxt.is_sent_start = True
+        elif nxt.text[:1].isupper() and tok.whitespace_ and _title_abbreviation(tok):
+            nxt.is_sent_start = False
     return doc
 
 

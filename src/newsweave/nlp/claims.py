@@ -25,6 +25,7 @@ from lemminflect import getInflection
 from spacy.tokens import Span, Token
 
 from ..model import Claim, EntityMention, Facet, Quantity, Quote
+from .entities import TITLE_ABBREVIATIONS
 from .furniture import is_furniture
 from .quotes import SPEECH_VERBS, SpeakerResolver
 
@@ -83,10 +84,26 @@ def _is_clause_head(tok: Token, heads: set[int]) -> bool:
 
 
 def _subject(tok: Token) -> Token | None:
-    for child in tok.children:
-        if child.dep_ in {"nsubj", "nsubjpass", "expl"}:
-            return child
-    return None
+    found = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+    # "said Sgt. Mara Quell" is parsed as two subjects: the name, not the title.
+    named = [c for c in found if c.text.rstrip(".").lower() not in TITLE_ABBREVIATIONS]
+    return (named or found or [None])[0]
+
+
+#: Things that speak for their owner: "the minister's statement suggested ..." is the
+#: minister's word.
+STATEMENT_NOUNS = frozenset(
+    "statement remark comment message letter post tweet office spokesman spokeswoman "
+    "spokesperson".split())
+
+
+def _statement_of(subj: Token) -> bool:
+    """``subj`` is someone's statement ("the minister's statement", "a statement from
+    Lund's office"): its verb reports that person's (or body's) words."""
+    if subj.lemma_.lower() not in STATEMENT_NOUNS:
+        return False
+    return any(t.ent_type_ in {"PERSON", "ORG"} or t.pos_ == "PROPN"
+               for t in subj.subtree if t.i != subj.i)
 
 
 def _inherited_subject(tok: Token) -> Token | None:
@@ -390,6 +407,7 @@ class ClaimExtractor:
                   if _is_content(t) and t.is_alpha]
         ents = [m for m in mentions if start <= m.start and m.end <= end]
         subject = predicate = speaker = None
+        attribution_at = None  # token index where a trailing ", X said" starts
         core = ""
         negated = False
         if h is not None:
@@ -411,6 +429,7 @@ class ClaimExtractor:
                     # "X will reopen on 14 June, its director announced": the statement is
                     # X will reopen; who announced it is compared as its speaker.
                     cut, verb = trail
+                    attribution_at = ts[cut].i
                     core = full[start : ts[cut].idx]
                     who = [t for t in ts[cut:] if t.i < verb.i and not t.is_punct]
                     if who:
@@ -418,6 +437,11 @@ class ClaimExtractor:
             negated = any(c.dep_ == "neg" or c.lower_ in _NEGATORS and c.dep_ == "advmod"
                           for c in h.children)
             subj = _inherited_subject(h)
+            if subj is not None and attribution_at is not None and subj.i >= attribution_at:
+                # The parse took the speaker of ", a union official said" for the subject
+                # of the statement: the statement's own subject is in the core.
+                subj = next((t for t in ts if t.i < attribution_at
+                             and t.dep_ in {"nsubj", "nsubjpass"}), None)
             if subj is not None and subj.idx < start_char:
                 subj = None  # never a word of the dateline
             participle = subj is None and h.tag_ == "VBG" and h.idx >= shown and (
@@ -456,7 +480,7 @@ class ClaimExtractor:
             if predicate in SPEECH_VERBS and subj is not None:
                 comp = next((c for c in h.children if c.dep_ == "ccomp"), None)
                 quoted = any(q.direct and q.start < end and start < q.end for q in quotes)
-                if comp is not None or quoted:
+                if comp is not None or quoted or _statement_of(subj):
                     # "The work added two galleries" says nothing: only a verb that
                     # reports something (a clause, a quote) has a speaker.
                     speaker = self.resolver.resolve(
@@ -464,6 +488,10 @@ class ClaimExtractor:
                 if comp is not None:
                     predicate = comp.lemma_.lower()
                     negated = any(c.dep_ == "neg" for c in comp.children)
+                    # The statement's subject, not the speaker's.
+                    said_of = _subject(comp)
+                    subject = (_subject_text(said_of, self.resolver, start_char, full)
+                               if said_of is not None else None)
                     mine = {t.i for t in ts}
                     sub = [t for t in comp.subtree if t.i in mine and not t.is_space]
                     # "that the board would meet": the statement, not its subordinator.

@@ -131,6 +131,12 @@ def _title_apposition(ent: Span) -> tuple[int, int] | None:
     return None
 
 
+#: Abbreviated titles set before a name ("Sgt. Mara Quell"): never a name themselves.
+TITLE_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof rev sgt det lt capt col gen maj adm cpl insp supt gov sen rep pres "
+    "atty hon".split())
+
+
 def extract_mentions(doc: Doc) -> list[EntityMention]:
     """Entity mentions of one parsed article, each with its title if given."""
     out: list[EntityMention] = []
@@ -139,6 +145,8 @@ def extract_mentions(doc: Doc) -> list[EntityMention]:
         if ent.label_ not in KEPT_LABELS:
             continue
         text = ent.text
+        if text.rstrip(".").lower() in TITLE_ABBREVIATIONS:
+            continue
         start, end = ent.start_char, ent.end_char
         # spaCy sometimes keeps a leading "the" or a trailing possessive.
         if ent[0].lower_ == "the" and len(ent) > 1:
@@ -210,7 +218,8 @@ _ROLE_SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson",
     "adviser": "advisor",
     "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
-    "councilor": "councillor", "sen.": "senator", "gov.": "governor", "rep.": "representative",
+    "councilor": "councillor", "justice": "judge", "sen.": "senator", "gov.": "governor",
+    "rep.": "representative",
 }
 
 

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc, Span, Token
 
 from ..model import EntityMention, Quote
+from .entities import TITLE_ABBREVIATIONS
 
 #: Verbs that introduce what someone said, wrote or announced.
 SPEECH_VERBS = frozenset(
@@ -36,6 +37,9 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 def _speaker_of(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
+            if child.text.rstrip(".").lower() in TITLE_ABBREVIATIONS and any(
+                    c.dep_ in {"nsubj", "nsubjpass"} and c.i > child.i for c in verb.children):
+                continue  # "said Sgt. Mara Quell" parsed as two subjects: the name follows
             # Prefer the named part of the subject phrase.
             sub = list(child.subtree)
             # "National Security Advisor Mike Waltz and Secretary of State Marco Rubio"
