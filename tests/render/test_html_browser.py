@@ -92,3 +92,20 @@ def test_hostile_report_text_does_not_run(browser, engine, tmp_path):
     assert page.locator("a[href^='javascript:']").count() == 0
     assert "<script>window.__pwned = 1</script>" in page.inner_text("body")
     page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_report_fits_its_screen(browser, demo_html, screenshot, width):
+    """The report never scrolls sideways, and its column headers stay on one line (a
+    phone once showed "DATELI NE"): the sources table scrolls inside its own box."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(demo_html.as_uri())
+    screenshot(page, f"report-layout-{width}", full=True)
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner
+    heights = page.evaluate("""() => [...document.querySelectorAll('table.sources th')].map(
+        th => th.getBoundingClientRect().height / parseFloat(getComputedStyle(th).lineHeight
+              === 'normal' ? 1.2 * parseFloat(getComputedStyle(th).fontSize)
+              : getComputedStyle(th).lineHeight))""")
+    assert heights and max(heights) < 2.5, heights  # one line of text plus padding
+    page.close()
