@@ -7,7 +7,9 @@ fixed-seed sample of them, right (a reader would agree the reports disagree
 about the same thing) or wrong (a false alarm), with a few words of why; the
 texts stay in the dataset.
 
-    python bench/conflict_audit.py --dump /tmp/conflicts.json   # what to label (dataset text!)
+    python bench/conflict_audit.py --dump /tmp/conflicts.json   # what to label (dataset text!):
+                                                                 # a sample at first, then what
+                                                                 # is raised and not yet labelled
     python bench/conflict_audit.py                               # precision on the labels
     python bench/conflict_audit.py --reuse /tmp/ecb-analyses.pickle  # faster reruns
 
@@ -117,10 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         by_type[c["type"]] = by_type.get(c["type"], 0) + 1
     print(f"{len(raised)} conflicts raised over the ECB+ stories ({seconds:.0f}s): {by_type}")
     if args.dump:
-        sample = raised if len(raised) <= SAMPLE else random.Random(SEED).sample(raised, SAMPLE)
-        Path(args.dump).write_text(json.dumps(sample, indent=1, ensure_ascii=False),
+        # The first audit labels a sample; later ones, whatever the engine now raises
+        # that nobody has labelled.
+        labelled = set()
+        if LABELS.exists():
+            labelled = {x["key"] for x in json.loads(LABELS.read_text("utf-8"))["labels"]}
+        todo = [c for c in raised if c["key"] not in labelled]
+        if not labelled and len(todo) > SAMPLE:
+            todo = random.Random(SEED).sample(todo, SAMPLE)
+        Path(args.dump).write_text(json.dumps(todo, indent=1, ensure_ascii=False),
                                    encoding="utf-8")
-        print(f"wrote {len(sample)} conflicts to label to {args.dump}")
+        print(f"wrote {len(todo)} conflicts to label to {args.dump}")
         return 0
     if not LABELS.exists():
         print(f"no labels at {LABELS}: run with --dump and label them")

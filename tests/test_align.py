@@ -240,3 +240,25 @@ def test_each_disagreement_is_reported_once(story_results):
         keys = [(c.type, tuple(sorted((m.article, m.start, m.end) for m in c.mentions)))
                 for c in conflicts(r)]
         assert len(keys) == len(set(keys)), name
+
+
+def test_bounds_and_estimates_leave_room_for_the_other_number():
+    from newsweave.align import _ranges_meet
+    from newsweave.model import Quantity
+
+    def q(text: str, number: str, value: float, kind: str = "count") -> tuple[Quantity, str]:
+        start = text.index(number)
+        return Quantity(kind, start, start + len(number), number, value, "people"), text
+
+    at_least = q("The quake killed at least three people.", "three people", 3)
+    ten = q("The quake killed ten people.", "ten people", 10)
+    assert _ranges_meet(*at_least, *ten)  # "at least three" may well be ten
+    up_to = q("Up to 70 people were hurt.", "70 people", 70)
+    more_than = q("More than 75 people were hurt.", "75 people", 75)
+    assert not _ranges_meet(*up_to, *more_than)
+    about = q("About 100 people were hurt.", "100 people", 100)
+    assert not _ranges_meet(*about, *up_to)  # about 100 is not up to 70
+    converted = (Quantity("money", 32, 44, "$1.5 million", 1.5e6, "USD"),
+                 "Damage was put at $US1 million ($1.5 million).")
+    one = (Quantity("money", 14, 24, "$1 million", 1e6, "USD"), "Damage put at $1 million.")
+    assert _ranges_meet(*converted, *one)  # the bracketed sum is the same one converted

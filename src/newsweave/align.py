@@ -33,6 +33,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -1033,7 +1034,8 @@ def claim_conflicts(
     # 1.
     for kind in _NUMBER_KINDS + ("date",) if amounts else ():
         clashes = [(x, y) for x, y in amount_clashes(ca, cb, kind) or ()
-                   if _comparable_values(x, y, ca, cb)]
+                   if _comparable_values(x, y, ca, cb)
+                   and not _ranges_meet(x, texts[ca.article], y, texts[cb.article])]
         if not clashes:
             continue
         x, y = clashes[0]
@@ -1193,6 +1195,47 @@ def _comparable_values(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         if lo == 0 or hi / lo > MAX_VALUE_RATIO:
             return False
     return True
+
+
+#: Words before an amount that make it a bound or an estimate, and the range they give it
+#: around its value: "more than 75 percent" is not "up to 70%", but "at least three people"
+#: may well be ten.
+_BOUNDS = (
+    (re.compile(r"\b(?:more than|over|above|at least|in excess of|upwards of|no fewer than"
+                r"|no less than|exceeding|beyond)\s*$", re.I), (1.0, math.inf)),
+    (re.compile(r"\b(?:up to|less than|under|below|at most|fewer than|no more than"
+                r"|as many as|as much as)\s*$", re.I), (0.0, 1.0)),
+    (re.compile(r"\b(?:about|around|roughly|nearly|almost|approximately|some|an estimated"
+                r"|estimated|close to|just over|just under)\s*$", re.I), (0.95, 1.05)),
+)
+
+
+def _range(q: Quantity, text: str) -> tuple[float, float] | None:
+    """The values a number leaves open, read from the words before it; ``None`` when a sum
+    is set in brackets after another ("$US1 million ($1.52 million)": the same sum in
+    another currency, both read as dollars) and is no statement of its own."""
+    before = text[max(0, q.start - 24) : q.start]
+    if q.kind == "money" and before.rstrip().endswith("("):
+        return None
+    v = float(q.value)  # type: ignore[arg-type]
+    for pattern, (lo, hi) in _BOUNDS:
+        if pattern.search(before):
+            return v * lo, v * hi
+    return v, v
+
+
+def _ranges_meet(x: Quantity, text_x: str, y: Quantity, text_y: str) -> bool:
+    """Two numbers that leave a value both allow ("at least three" and "ten"), or one of
+    them is a conversion in brackets: no conflict."""
+    if x.kind not in _NUMBER_KINDS:
+        return False
+    try:
+        rx, ry = _range(x, text_x), _range(y, text_y)
+    except (TypeError, ValueError):
+        return False
+    if rx is None or ry is None:
+        return True
+    return rx[0] <= ry[1] * 1.02 and ry[0] <= rx[1] * 1.02
 
 
 def _past(lemma: str | None) -> str:
