@@ -233,3 +233,18 @@ def test_missing_title_is_compatible_with_any() -> None:
 )
 def test_descriptions_and_synonyms_do_not_conflict(a, b):
     assert titles_compatible(normalise_title(a), normalise_title(b))
+
+
+def test_a_name_before_a_common_noun_is_a_thing_not_a_person(nlp) -> None:
+    doc = nlp("Mayor Ilse Varga thanked the army for the Kestrel missiles, said Secretary of "
+              "State Tomas Reyl.")
+    found = {(m.text, m.label) for m in extract_mentions(doc)}
+    assert ("Kestrel", "PERSON") not in found
+    assert {("Ilse Varga", "PERSON"), ("Tomas Reyl", "PERSON")} <= found
+
+
+def test_words_of_a_title_are_no_organisation(nlp) -> None:
+    doc = nlp("Officials met Secretary of State Ann Lee in the capital.")
+    found = {(m.text, m.label) for m in extract_mentions(doc)}
+    assert ("State", "ORG") not in found
+    assert ("Ann Lee", "PERSON") in found

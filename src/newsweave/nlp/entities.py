@@ -147,6 +147,10 @@ def extract_mentions(doc: Doc) -> list[EntityMention]:
         text = ent.text
         if text.rstrip(".").lower() in TITLE_ABBREVIATIONS:
             continue
+        if ent.label_ == "PERSON" and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN":
+            # A name set before a common noun names a thing, not a person: "Javelin
+            # missiles", "the Zaporizhzhia facility" ("the Smith family" is rare in news).
+            continue
         start, end = ent.start_char, ent.end_char
         # spaCy sometimes keeps a leading "the" or a trailing possessive.
         if ent[0].lower_ == "the" and len(ent) > 1:
@@ -169,7 +173,11 @@ def extract_mentions(doc: Doc) -> list[EntityMention]:
                     mention.title_end = t1.idx + len(t1.text)
                     mention.title = full[mention.title_start:mention.title_end]
         out.append(mention)
-    return out
+    # Words of a person's title are no entity of their own ("Secretary of State", "National
+    # Security Advisor" give no organisation "State" or "National Security").
+    titles = [(m.title_start, m.title_end) for m in out if m.title_start is not None]
+    return [m for m in out if m.label == "PERSON" or not any(
+        lo <= m.start and m.end <= hi for lo, hi in titles)]
 
 
 def normalise_title(title: str, place_words: Iterable[str] = ()) -> str:
