@@ -239,11 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         except AttributeError:
             model_t = None
 
-    # The pair judge's calls (pairs asked for, cached or not).
+    # The pair model's own work (pairs read by the model: cache misses, second readings
+    # included). Not ``judge.judge``, which calls itself for the second reading and would be
+    # counted twice.
     judge_t: _Timer | None = None
     if getattr(getattr(engine, "judge", None), "thresholds", None) is not None:
-        judge_t = _Timer(engine.judge.judge)
-        engine.judge.judge = judge_t
+        engine.judge.load()
+        judge_t = _Timer(engine.judge._run)
+        engine.judge._run = judge_t
 
     runs = []
     for r in range(args.runs):
@@ -356,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
     ))
     if runs[0].get("pairs_judged") is not None:
-        print(f"Pair judge per run: {runs[0]['pairs_judged']} pairs asked for.\n")
+        print(f"Pair judge per run: {runs[0]['pairs_judged']} pairs read by the model.\n")
     print(f"\nModels loaded + warm-up batch: {load_s:.1f}s; peak RSS after load "
           f"{rss_loaded:.0f} MB. Engine source {fingerprint}. Machine: {machine()}")
     ceilings = None

@@ -88,26 +88,22 @@ def make_brief(
     corroborated = [g for g in groups if g.status == "corroborated"]
     corroborated.sort(key=lambda g: (-g.independent_sources, position(g), first(g)))
     lead: list[ClaimGroup] = []
-    chosen: list[str] = []
-    for g in corroborated:
-        if len(lead) == LEAD_MAX:
-            break
-        if len(g.text.split()) < MIN_LEAD_WORDS or _repeats(g.text, chosen):
-            continue
-        lead.append(g)
-        chosen.append(g.text)
+
+    def take(candidates: list[ClaimGroup], upto: int) -> None:
+        for g in candidates:
+            if len(lead) >= upto:
+                break
+            if len(g.text.split()) >= MIN_LEAD_WORDS and not _repeats(
+                    g.text, [x.text for x in lead]):
+                lead.append(g)
+
+    take(corroborated, LEAD_MAX)
     if len(lead) < LEAD_MIN:
         # Little is corroborated: open with what the reports open with.
         opening = [g for g in groups if g.status != "corroborated" and g not in lead
                    and not g.text.endswith("'s title")]
         opening.sort(key=lambda g: (position(g), first(g)))
-        for g in opening:
-            if len(lead) == LEAD_MIN:
-                break
-            if len(g.text.split()) < MIN_LEAD_WORDS or _repeats(g.text, chosen):
-                continue
-            lead.append(g)
-            chosen.append(g.text)
+        take(opening, LEAD_MIN)
     # The lead reads in story order: the core event, then the rest as reported.
     core = lead[:1]
     rest = sorted(lead[1:], key=lambda g: (position(g), first(g)))

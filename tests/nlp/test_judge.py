@@ -51,3 +51,18 @@ def test_unknown_judge_names_the_known_ones() -> None:
 def test_a_missing_model_folder_is_a_model_error(tmp_path) -> None:
     with pytest.raises(ModelError, match="--judge embed"):
         PairJudge(adapter=tmp_path)
+
+
+def test_saved_weights_load_back_to_the_same_verdicts(judge, tmp_path) -> None:
+    """What train/pair_model.py writes (layers and heads in fp16) loads back as a judge
+    that reads pairs as the shipped one does."""
+    from newsweave.nlp.pairnet import save_layers
+
+    layers = {k[len("encoder."):]: v for k, v in judge._net.state_dict().items()
+              if k.startswith("encoder.") and ".embeddings." not in k}
+    save_layers(tmp_path, layers, judge._net, dict(judge._meta()))
+    again = PairJudge(adapter=tmp_path).load()
+    pairs = [("The council approved the harbour budget on Tuesday.",
+              "On Tuesday councillors passed the budget for the harbour.")]
+    [a], [b] = judge._run(pairs), again._run(pairs)
+    assert abs(a.same - b.same) < 0.02 and abs(a.similarity - b.similarity) < 0.02

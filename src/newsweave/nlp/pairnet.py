@@ -58,33 +58,28 @@ def save_adapter(folder: Path, lora: dict[str, tuple[torch.Tensor, torch.Tensor]
                  scale: float, net: PairNet, meta: dict) -> None:
     """Write the adapters (``A``, ``B`` per adapted linear layer of the encoder),
     the heads and a small JSON of settings, in fp16."""
-    folder.mkdir(parents=True, exist_ok=True)
     tensors: dict[str, torch.Tensor] = {}
     for name, (a, b) in lora.items():
-        tensors[f"lora.{name}.A"] = a.detach().to(torch.float16).contiguous()
-        tensors[f"lora.{name}.B"] = b.detach().to(torch.float16).contiguous()
-    for k, v in head_state(net).items():
-        tensors[k] = v.detach().to(torch.float16).contiguous()
-    save_file(tensors, str(folder / "adapter.safetensors"))
-    (folder / "config.json").write_text(
-        json.dumps({"lora_scale": scale, **meta}, indent=2, sort_keys=True) + "\n",
-        encoding="utf-8",
-    )
+        tensors[f"lora.{name}.A"] = a
+        tensors[f"lora.{name}.B"] = b
+    _save(folder, tensors, net, {"lora_scale": scale, **meta})
 
 
 def save_layers(folder: Path, layers: dict[str, torch.Tensor], net: PairNet, meta: dict) -> None:
     """Write fine-tuned transformer layers (the base's word embeddings are not repeated),
     the heads and the settings, in fp16."""
+    _save(folder, {f"layers.{k}": v for k, v in layers.items()}, net,
+          {"lora_scale": None, **meta})
+
+
+def _save(folder: Path, tensors: dict[str, torch.Tensor], net: PairNet, config: dict) -> None:
+    """``tensors`` and the heads in fp16, and ``config`` beside them."""
     folder.mkdir(parents=True, exist_ok=True)
-    tensors = {f"layers.{k}": v.detach().to(torch.float16).contiguous()
-               for k, v in layers.items()}
-    for k, v in head_state(net).items():
-        tensors[k] = v.detach().to(torch.float16).contiguous()
-    save_file(tensors, str(folder / "adapter.safetensors"))
-    (folder / "config.json").write_text(
-        json.dumps({"lora_scale": None, **meta}, indent=2, sort_keys=True) + "\n",
-        encoding="utf-8",
-    )
+    out = {k: v.detach().to(torch.float16).contiguous()
+           for k, v in {**tensors, **head_state(net)}.items()}
+    save_file(out, str(folder / "adapter.safetensors"))
+    (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
+                                        encoding="utf-8")
 
 
 def load_pair_net(base: Path, adapter: Path) -> tuple[PairNet, dict]:
