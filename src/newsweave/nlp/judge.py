@@ -5,7 +5,7 @@
 - ``pair`` (default): the packaged cross-encoder (:mod:`.pairnet`), trained by
   ``train/pair_model.py`` on the shared training splits. It reads both claims
   together, so it tells a paraphrase from two claims that merely share words,
-  and a denial from an agreement. About 400 claim pairs a second on 2 cores;
+  and a denial from an agreement. About 200 claim pairs a second on 2 cores;
   the aligner only asks it about candidate pairs.
 - ``embed``: no pair model. The aligner decides on the cosine of the claims'
   sentence embeddings with its lexical rules, as before the pair model; it
