@@ -307,3 +307,16 @@ def test_story_by_a_retired_id_shows_the_story_it_leads_to(tmp_path) -> None:
 
     with pytest.raises(NotFound, match="s-never"):  # main() prints it as an error
         run("--db", db, "story", "s-never")
+
+
+def test_a_search_that_does_not_parse_says_it_was_read_as_words(tmp_path) -> None:
+    db = tmp_path / "news.db"
+    assert run("--db", db, "ingest", "-q", STORIES / "paraphrase").exit_code == 0
+    odd = run("--db", db, "search", "NEAR(")
+    assert odd.exit_code == 0
+    assert "searched as plain words" in odd.stderr
+    assert json.loads(run("--db", db, "search", "NEAR(", "--format", "json").stdout)["as_words"]
+    plain = run("--db", db, "search", "warehouse", "--format", "json")
+    data = json.loads(plain.stdout)
+    assert data["hits"] and data["as_words"] is False
+    assert "plain words" not in run("--db", db, "search", "warehouse").stderr

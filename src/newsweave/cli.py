@@ -317,11 +317,14 @@ def story(
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
     """Full-text search of the stored reports (SQLite FTS5)."""
     library = open_library(ctx, Options())
+    as_words = library.store.search_expression(query)[1]
     hits = library.store.search(query, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps({"hits": [h.to_dict() for h in hits]}, ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps({"hits": [h.to_dict() for h in hits], "as_words": as_words},
+                              ensure_ascii=False, indent=2))
         return
+    if as_words:
+        click.echo("searched as plain words: the query is not valid FTS5 syntax", err=True)
     console = Console()
     for h in hits:
         line = Text(f"{h.article_id}  ", style="cyan")
