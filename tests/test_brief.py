@@ -29,6 +29,13 @@ def test_the_lead_is_a_few_whole_sentences_with_the_best_support(demo) -> None:
     assert first == max(g.independent_sources for g in demo.claims if g.status == "corroborated")
 
 
+def test_a_core_event_with_a_disputed_number_leads_and_says_so(story_results) -> None:
+    # Both reports tell of the grounding; they differ on the passengers aboard.
+    lead = [b for b in story_results("number-conflict").brief if b.kind == "lead"]
+    assert "ran aground" in lead[0].text
+    assert "the reports differ: 212 passengers vs 186 passengers" in lead[0].text
+
+
 def test_each_conflict_is_one_line_citing_both_sides(demo) -> None:
     lines = [b for b in demo.brief if b.kind == "conflict"]
     assert len(lines) == sum(len(g.conflicts) for g in demo.claims)

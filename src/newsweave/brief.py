@@ -2,8 +2,9 @@
 
 In order (``BriefItem.kind``):
 1. ``lead``: 3-5 whole sentences, the core event first, then the facts with
-   the most independent support. With little corroboration the lead is
-   filled from the opening facts of the reports.
+   the most independent support. A fact the sources state with different
+   amounts or dates may lead, saying that the reports differ on them. With
+   little corroboration the lead is filled from the opening facts of the reports.
 2. ``conflict``: each disagreement on one line, who says what.
 3. ``corroborated``: the other facts several sources confirm.
 4. ``single_source``: per outlet, what only it reports, most important first
@@ -46,6 +47,19 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+#: Conflicts that dispute a value of a fact, not the fact itself.
+_AMOUNT_CONFLICTS = frozenset({"number", "date"})
+
+
+def _lead_text(g: ClaimGroup) -> str:
+    """A lead sentence; a disputed amount or date is said to be disputed."""
+    text = _end(g.text)
+    disputes = [c.detail for c in g.conflicts if c.type in _AMOUNT_CONFLICTS]
+    if not disputes:
+        return text
+    return f"{text[:-1]} (the reports differ: {'; '.join(disputes)}){text[-1]}"
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text))
 
@@ -86,7 +100,13 @@ def make_brief(
 
     # 1.
     corroborated = [g for g in groups if g.status == "corroborated"]
-    corroborated.sort(key=lambda g: (-g.independent_sources, position(g), first(g)))
+    # A fact several sources state with an amount or a date they disagree on is often the
+    # core event itself ("ran aground with 212 / 186 passengers"): it may lead, the
+    # disputed values said as such.
+    disputed = [g for g in groups if g.status == "conflicting" and g.independent_sources >= 2
+                and all(c.type in _AMOUNT_CONFLICTS for c in g.conflicts)]
+    candidates = sorted(corroborated + disputed,
+                        key=lambda g: (-g.independent_sources, position(g), first(g)))
     lead: list[ClaimGroup] = []
 
     def take(candidates: list[ClaimGroup], upto: int) -> None:
@@ -97,7 +117,7 @@ def make_brief(
                     g.text, [x.text for x in lead]):
                 lead.append(g)
 
-    take(corroborated, LEAD_MAX)
+    take(candidates, LEAD_MAX)
     if len(lead) < LEAD_MIN:
         # Little is corroborated: open with what the reports open with.
         opening = [g for g in groups if g.status != "corroborated" and g not in lead
@@ -108,7 +128,7 @@ def make_brief(
     core = lead[:1]
     rest = sorted(lead[1:], key=lambda g: (position(g), first(g)))
     for g in core + rest:
-        items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions), kind="lead"))
+        items.append(BriefItem(text=_lead_text(g), citations=_cite(g.mentions), kind="lead"))
     in_lead = {id(g) for g in lead}
 
     # 2.
