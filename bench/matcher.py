@@ -42,6 +42,7 @@ from _common import (
     engine_fingerprint,
     fnc_part,
     machine,
+    make_engine,
     mrpc_part,
     present,
     progress,
@@ -52,13 +53,6 @@ from _common import (
 
 COVERAGE = 0.5
 SEED = 13
-
-
-def make_engine(judge: str):  # noqa: ANN201 - newsweave.engine.Engine
-    from newsweave.config import Options
-    from newsweave.engine import Engine
-
-    return Engine(Options.build(cache_dir="", judge=judge))
 
 
 def analyse(engine, texts: list[tuple[str, str]], label: str) -> dict[str, Any]:  # noqa: ANN001
@@ -295,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", help="datasets folder (default ../shared/datasets)")
     ap.add_argument("--judge", choices=("pair", "embed"), default="pair")
+    ap.add_argument("--int8", action="store_true",
+                    help="the pair judge with int8 linear layers (dynamic quantization)")
     ap.add_argument("--only", choices=("mrpc", "stsb", "fnc1"), action="append",
                     help="run only this dataset (repeatable)")
     ap.add_argument("--limit", type=int, help="at most N pairs per dataset")
@@ -311,9 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     only = set(args.only or ("mrpc", "stsb", "fnc1"))
     fingerprint = engine_fingerprint()
-    engine = make_engine(args.judge)
+    engine = make_engine(judge=args.judge)
+    if args.int8 and args.judge == "pair":
+        from newsweave.nlp.judge import PairJudge
+
+        engine._judge = PairJudge(quantize=True)
     engine.warm_up()
-    results: dict[str, Any] = {"judge": args.judge}
+    results: dict[str, Any] = {"judge": args.judge, "int8": args.int8}
     if "mrpc" in only:
         results["mrpc"] = run_mrpc(engine, data, args.limit, args.show_errors)
     if "stsb" in only:

