@@ -124,10 +124,11 @@ def make_brief(
                    and not g.text.endswith("'s title")]
         opening.sort(key=lambda g: (position(g), first(g)))
         take(opening, LEAD_MIN)
-    # The lead reads in story order: the core event, then the rest as reported.
-    core = lead[:1]
-    rest = sorted(lead[1:], key=lambda g: (position(g), first(g)))
-    for g in core + rest:
+    # The lead reads in story order: the core event (what the reports open with, the best
+    # supported of those), then the rest as reported. The best-supported fact of all is often
+    # background ("the island is a free-trade zone"), told by every report further down.
+    lead.sort(key=lambda g: (position(g), -g.independent_sources, first(g)))
+    for g in lead:
         items.append(BriefItem(text=_lead_text(g), citations=_cite(g.mentions), kind="lead"))
     in_lead = {id(g) for g in lead}
 

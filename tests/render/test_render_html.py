@@ -244,6 +244,8 @@ def test_claims_list_brief_and_links(story: Comparison) -> None:
     assert html.index('id="claim-c3"') < html.index('id="claim-c1"') < html.index('id="claim-c6"')
     assert '<span class="ctype">number</span>: an hour vs 90 minutes' in html
     assert "2 independent sources" in html and "1 independent source<" in html
+    # The header counts say one conflict, not "1 conflicts".
+    assert '<span class="count-chip s-conflicts">1 conflict</span>' in html
     # Brief citations point at the cited span and carry the claim they support.
     cites = [a for t, a in page.tags if t == "a" and a.get("class") == "cite"]
     assert [(a["href"], a.get("data-claim")) for a in cites][:3] == [

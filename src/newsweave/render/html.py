@@ -24,6 +24,7 @@ from ._common import (
     brief_sections,
     claims_by_status,
     conflict_versions,
+    count_label,
     css_token,
     independent_reports,
     one_line,
@@ -235,7 +236,7 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
         "n_independent": independent_reports(comparison),
         "n_claims": len(comparison.claims),
         "counts": [
-            {"status": css_token(s), "label": status_label(s), "n": n}
+            {"status": css_token(s), "text": count_label(s, n)}
             for s, n in counts.items()
             if n
         ],
