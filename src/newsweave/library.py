@@ -19,11 +19,13 @@ place that moves records between them and the store.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +54,8 @@ BATCH_SIZE = 32
 _CLUSTER_STATE = "story_clusterer"
 #: Where an early version kept the whole clusterer state in one document.
 _LEGACY_CLUSTER_STATE = "clusterer"
+#: ``Library._stamp`` before the library has read the store's state.
+_UNREAD = "unread"
 _DOC_VECTORS = "doc"
 _MINHASH = "minhash"
 
@@ -95,6 +99,11 @@ class Library:
         self.engine = engine or Engine.shared(_default_options())
         self._copies: CopyIndex | None = None
         self._clusterer: OnlineClusterer | None = None
+        # The stamp of the clusterer state the in-memory copy index and clusterer
+        # stand for: every batch writes a new one, so a batch that finds another
+        # stamp under the write lock knows another writer (a process, the web
+        # app) placed reports since, and reloads before it places its own.
+        self._stamp: str | None = _UNREAD
 
     # -- state loaded lazily from the store -------------------------------------------------
 
@@ -149,6 +158,31 @@ class Library:
         """Drop in-memory state after a failed transaction; it reloads from the store."""
         self._copies = None
         self._clusterer = None
+        self._stamp = _UNREAD
+
+    @contextlib.contextmanager
+    def _forgetting_on_error(self) -> Iterator[None]:
+        """Inside a transaction: a failure rolls the store back, so drop what
+        the block changed in memory too."""
+        try:
+            yield
+        except BaseException:
+            self._forget_state()
+            raise
+
+    def _sync_state(self) -> None:
+        """Inside a write transaction: drop in-memory state another writer made stale.
+
+        Placement reads and writes the whole story state, so it must start from
+        what is stored now, not from what this library loaded earlier: two
+        writers that each kept their own copy would overwrite each other's
+        stories, counts and copies.
+        """
+        header = self.store.get_state(_CLUSTER_STATE)
+        stamp = header.get("stamp") if header else None
+        if stamp != self._stamp:
+            self._forget_state()
+            self._stamp = stamp
 
     # -- ingest -----------------------------------------------------------------------------
 
@@ -248,12 +282,8 @@ class Library:
         features = [f if f is not None else next(computed) for _, _, f in items]
         signatures = [minhash_signature(a.text[a.body_start :]) for a in batch]
         # 4. One transaction for everything the batch changes.
-        try:
-            with self.store.atomic():
-                self._write_batch(batch, analyzed, features, signatures, report)
-        except BaseException:
-            self._forget_state()
-            raise
+        with self.store.atomic(), self._forgetting_on_error():
+            self._write_batch(batch, analyzed, features, signatures, report)
 
     def _write_batch(
         self,
@@ -264,6 +294,15 @@ class Library:
         report: IngestReport,
     ) -> None:
         store = self.store
+        self._sync_state()
+        # Another writer may have placed some of these since this ingest began.
+        placed = store.placed_ids([a.id for a in batch])
+        if placed:
+            report.existing += [a.id for a in batch if a.id in placed]
+            kept = [i for i, a in enumerate(batch) if a.id not in placed]
+            batch, analyzed, features, signatures = (
+                [seq[i] for i in kept] for seq in (batch, analyzed, features, signatures)
+            )
         index = self.copy_index  # loaded before this batch's signatures are stored
         clusterer = self.clusterer
         for article_id, added in store.put_articles(batch):
@@ -327,7 +366,8 @@ class Library:
         store.retire_stories(changes.retired)
         store.put_story_states({s["id"]: s for s in changes.stories})
         store.add_cluster_df(changes.df)
-        store.put_state(_CLUSTER_STATE, changes.header)
+        self._stamp = uuid.uuid4().hex
+        store.put_state(_CLUSTER_STATE, {**changes.header, "stamp": self._stamp})
         return changes
 
     def _original_of(self, article: Article, sig: np.ndarray, size: int) -> str | None:
@@ -478,20 +518,25 @@ class Library:
         return lines
 
     def recluster(self) -> dict[str, str]:
-        """Re-group every stored report from scratch (for re-tuning); returns id -> story."""
-        articles = self.store.articles()
-        feats = self._features(self.analyses(articles))
-        copies = self.store.copies()
-        originals = [f for f in feats if f.article_id not in copies]
-        assignment = recluster(originals)
-        for copy_id, original in copies.items():
-            assignment[copy_id] = assignment[original]
-        before = {aid: s.id for s in self.store.stories() for aid in s.article_ids}
-        redirects = _redirects(before, assignment, self.store.story_redirects())
-        clusterer = OnlineClusterer.from_assignment(
-            originals, assignment, loader=self._stored_features, retired=redirects
-        )
-        with self.store.atomic():
+        """Re-group every stored report from scratch (for re-tuning); returns id -> story.
+
+        It holds the write lock throughout: a report another writer stored
+        meanwhile would otherwise be left out of the rebuilt stories.
+        """
+        with self.store.atomic(), self._forgetting_on_error():
+            self._sync_state()
+            articles = self.store.articles()
+            feats = self._features(self.analyses(articles))
+            copies = self.store.copies()
+            originals = [f for f in feats if f.article_id not in copies]
+            assignment = recluster(originals)
+            for copy_id, original in copies.items():
+                assignment[copy_id] = assignment[original]
+            before = {aid: s.id for s in self.store.stories() for aid in s.article_ids}
+            redirects = _redirects(before, assignment, self.store.story_redirects())
+            clusterer = OnlineClusterer.from_assignment(
+                originals, assignment, loader=self._stored_features, retired=redirects
+            )
             self.store.clear_cluster_state()
             self._save_changes(clusterer, {a.id: a for a in articles})
             self.store.retire_stories(redirects)

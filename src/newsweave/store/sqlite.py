@@ -586,6 +586,12 @@ class Store:
         with self._errors("read articles"), self._reading() as conn:
             return {r[0] for r in _select_in(conn, "SELECT id FROM articles", "id", ids)}
 
+    def placed_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored and placed in a story."""
+        select = "SELECT id FROM articles WHERE story_id IS NOT NULL"
+        with self._errors("read articles"), self._reading() as conn:
+            return {r[0] for r in _select_in(conn, select, "id", ids)}
+
     def count_articles(self) -> int:
         with self._errors("count articles"), self._reading() as conn:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
