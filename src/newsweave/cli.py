@@ -205,12 +205,25 @@ def demo(fmt: str, output: str, options: Options) -> None:
 # -- the store ----------------------------------------------------------------------------------
 
 
+def _fetch_permissions(options: Options, allow_private: bool, allow_link_local: bool) -> Options:
+    """``options`` with the address ranges the flags open (they only ever open more)."""
+    if allow_private:
+        options = options.replace(allow_private_hosts=True)
+    if allow_link_local:
+        options = options.replace(allow_link_local_hosts=True)
+    return options
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
 @click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
 @click.option("--allow-private", is_flag=True,
-              help="Allow fetching from private, loopback and link-local addresses.")
+              help="Allow fetching from private and loopback addresses (not link-local: "
+                   "see --allow-link-local).")
+@click.option("--allow-link-local", is_flag=True,
+              help="Allow fetching from link-local addresses (169.254.0.0/16, fe80::/10) and "
+                   "cloud metadata services, where a cloud machine's credentials are.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--batch-size", default=32, show_default=True,
               help="Reports analysed and stored per transaction.")
@@ -222,6 +235,7 @@ def ingest(
     outlet: str | None,
     published: str | None,
     allow_private: bool,
+    allow_link_local: bool,
     quiet: bool,
     batch_size: int,
     options: Options,
@@ -233,8 +247,7 @@ def ingest(
     """
     from rich.progress import Progress
 
-    if allow_private:
-        options = options.replace(allow_private_hosts=True)
+    options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
     library.batch_size = max(1, batch_size)
     meta = {k: v for k, v in {"outlet": outlet, "published": published}.items() if v}
@@ -376,18 +389,21 @@ def recluster(ctx: click.Context, options: Options) -> None:
 @click.option("--polls", default=0, show_default=True,
               help="Stop after this many polls (0: run until interrupted).")
 @click.option("--allow-private", is_flag=True,
-              help="Allow fetching from private, loopback and link-local addresses.")
+              help="Allow fetching from private and loopback addresses (not link-local: "
+                   "see --allow-link-local).")
+@click.option("--allow-link-local", is_flag=True,
+              help="Allow fetching from link-local addresses (169.254.0.0/16, fe80::/10) and "
+                   "cloud metadata services, where a cloud machine's credentials are.")
 @model_options
 @click.pass_context
 def watch(
     ctx: click.Context, feeds: tuple[str, ...], interval: float, polls: int,
-    allow_private: bool, options: Options,
+    allow_private: bool, allow_link_local: bool, options: Options,
 ) -> None:
     """Poll RSS/Atom feeds, add new reports, and say what changed in the stories."""
     import time
 
-    if allow_private:
-        options = options.replace(allow_private_hosts=True)
+    options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
     console = Console()
     done = 0
