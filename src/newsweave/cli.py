@@ -438,11 +438,13 @@ def serve(
     ctx: click.Context, host: str, port: int, token: str | None, no_compute: bool,
     options: Options,
 ) -> None:
-    """Serve the store in a browser: the stories, each story compared, and a JSON API."""
-    try:
-        import uvicorn
+    """Serve the store in a browser: the stories, each story compared, and a JSON API.
 
+    It limits slow and idle clients (see newsweave.web.server); in front of the
+    public internet, put it behind a reverse proxy such as nginx or Caddy."""
+    try:
         from .web import create_app
+        from .web.server import bind, run
     except ImportError as exc:
         raise ConfigError(
             f"the web app needs the 'web' extra ({exc.name} is missing); install it with "
@@ -452,16 +454,36 @@ def serve(
         Console(stderr=True).print(
             f"warning: serving on {host}: other machines can read this store", highlight=False
         )
-    library = open_library(ctx, options)
-    app = create_app(library, token=token, compute=not no_compute)
-    if not no_compute:
-        # Load the models now: the first story opened would otherwise wait for them.
-        Console(stderr=True).print("Loading the models…", highlight=False)
-        library.engine.warm_up()
-    Console(stderr=True).print(f"Serving {library.store.path} on http://{host}:{port}/",
+    _require_store(ctx)
+    # Bound before the models load: a port in use is said at once, in one line.
+    sock = bind(host, port)
+    try:
+        library = open_library(ctx, options)
+        app = create_app(library, token=token, compute=not no_compute)
+        if not no_compute:
+            # Load the models now: the first story opened would otherwise wait for them.
+            Console(stderr=True).print("Loading the models…", highlight=False)
+            library.engine.warm_up()
+    except BaseException:
+        sock.close()
+        raise
+    port = sock.getsockname()[1]  # the one chosen, for --port 0
+    url_host = f"[{host}]" if ":" in host else host
+    Console(stderr=True).print(f"Serving {library.store.path} on http://{url_host}:{port}/",
                                highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning",
-                limit_concurrency=256, timeout_keep_alive=5)
+    run(app, sock)
+
+
+def _require_store(ctx: click.Context) -> None:
+    """Refuse a store that does not exist yet: serving would create an empty one."""
+    from .store import default_db_path
+
+    path = Path(ctx.obj.get("db") or default_db_path())
+    if not path.is_file():
+        raise ConfigError(
+            f"no store at {path}; give the store to serve with --db, or create it first "
+            f"with: newsweave --db {path} ingest FILES"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
