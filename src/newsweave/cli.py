@@ -205,12 +205,25 @@ def demo(fmt: str, output: str, options: Options) -> None:
 # -- the store ----------------------------------------------------------------------------------
 
 
+def _fetch_permissions(options: Options, allow_private: bool, allow_link_local: bool) -> Options:
+    """``options`` with the address ranges the flags open (they only ever open more)."""
+    if allow_private:
+        options = options.replace(allow_private_hosts=True)
+    if allow_link_local:
+        options = options.replace(allow_link_local_hosts=True)
+    return options
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
 @click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
 @click.option("--allow-private", is_flag=True,
-              help="Allow fetching from private, loopback and link-local addresses.")
+              help="Allow fetching from private and loopback addresses (not link-local: "
+                   "see --allow-link-local).")
+@click.option("--allow-link-local", is_flag=True,
+              help="Allow fetching from link-local addresses (169.254.0.0/16, fe80::/10) and "
+                   "cloud metadata services, where a cloud machine's credentials are.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--batch-size", default=32, show_default=True,
               help="Reports analysed and stored per transaction.")
@@ -222,6 +235,7 @@ def ingest(
     outlet: str | None,
     published: str | None,
     allow_private: bool,
+    allow_link_local: bool,
     quiet: bool,
     batch_size: int,
     options: Options,
@@ -233,8 +247,7 @@ def ingest(
     """
     from rich.progress import Progress
 
-    if allow_private:
-        options = options.replace(allow_private_hosts=True)
+    options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
     library.batch_size = max(1, batch_size)
     meta = {k: v for k, v in {"outlet": outlet, "published": published}.items() if v}
@@ -376,18 +389,21 @@ def recluster(ctx: click.Context, options: Options) -> None:
 @click.option("--polls", default=0, show_default=True,
               help="Stop after this many polls (0: run until interrupted).")
 @click.option("--allow-private", is_flag=True,
-              help="Allow fetching from private, loopback and link-local addresses.")
+              help="Allow fetching from private and loopback addresses (not link-local: "
+                   "see --allow-link-local).")
+@click.option("--allow-link-local", is_flag=True,
+              help="Allow fetching from link-local addresses (169.254.0.0/16, fe80::/10) and "
+                   "cloud metadata services, where a cloud machine's credentials are.")
 @model_options
 @click.pass_context
 def watch(
     ctx: click.Context, feeds: tuple[str, ...], interval: float, polls: int,
-    allow_private: bool, options: Options,
+    allow_private: bool, allow_link_local: bool, options: Options,
 ) -> None:
     """Poll RSS/Atom feeds, add new reports, and say what changed in the stories."""
     import time
 
-    if allow_private:
-        options = options.replace(allow_private_hosts=True)
+    options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
     console = Console()
     done = 0
@@ -422,11 +438,13 @@ def serve(
     ctx: click.Context, host: str, port: int, token: str | None, no_compute: bool,
     options: Options,
 ) -> None:
-    """Serve the store in a browser: the stories, each story compared, and a JSON API."""
-    try:
-        import uvicorn
+    """Serve the store in a browser: the stories, each story compared, and a JSON API.
 
+    It limits slow and idle clients (see newsweave.web.server); in front of the
+    public internet, put it behind a reverse proxy such as nginx or Caddy."""
+    try:
         from .web import create_app
+        from .web.server import bind, run
     except ImportError as exc:
         raise ConfigError(
             f"the web app needs the 'web' extra ({exc.name} is missing); install it with "
@@ -436,16 +454,36 @@ def serve(
         Console(stderr=True).print(
             f"warning: serving on {host}: other machines can read this store", highlight=False
         )
-    library = open_library(ctx, options)
-    app = create_app(library, token=token, compute=not no_compute)
-    if not no_compute:
-        # Load the models now: the first story opened would otherwise wait for them.
-        Console(stderr=True).print("Loading the models…", highlight=False)
-        library.engine.warm_up()
-    Console(stderr=True).print(f"Serving {library.store.path} on http://{host}:{port}/",
+    _require_store(ctx)
+    # Bound before the models load: a port in use is said at once, in one line.
+    sock = bind(host, port)
+    try:
+        library = open_library(ctx, options)
+        app = create_app(library, token=token, compute=not no_compute)
+        if not no_compute:
+            # Load the models now: the first story opened would otherwise wait for them.
+            Console(stderr=True).print("Loading the models…", highlight=False)
+            library.engine.warm_up()
+    except BaseException:
+        sock.close()
+        raise
+    port = sock.getsockname()[1]  # the one chosen, for --port 0
+    url_host = f"[{host}]" if ":" in host else host
+    Console(stderr=True).print(f"Serving {library.store.path} on http://{url_host}:{port}/",
                                highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning",
-                limit_concurrency=256, timeout_keep_alive=5)
+    run(app, sock)
+
+
+def _require_store(ctx: click.Context) -> None:
+    """Refuse a store that does not exist yet: serving would create an empty one."""
+    from .store import default_db_path
+
+    path = Path(ctx.obj.get("db") or default_db_path())
+    if not path.is_file():
+        raise ConfigError(
+            f"no store at {path}; give the store to serve with --db, or create it first "
+            f"with: newsweave --db {path} ingest FILES"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,6 +29,10 @@ DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_CONTACT_URL = "https://example.org/newsweave"
 #: More tries than this only delay a run against a host that is down.
 MAX_FETCH_RETRIES = 10
+#: Seconds one source may take in all by default: long enough for a 5 MB page
+#: on a slow line and a retry or two, short enough that a server trickling a
+#: byte at a time cannot hold a run.
+DEFAULT_FETCH_DEADLINE = 60.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +58,9 @@ class Options:
             report carries no date of its own.
         fetch_timeout: seconds to wait for a web server to connect or to
             send the next part of a response.
+        fetch_deadline: seconds one source may take in all: connecting,
+            the headers, the body, redirects, robots.txt, every retry and
+            the pauses between them.
         fetch_retries: further tries after a failed connection, a timeout,
             HTTP 429 or a 5xx answer (with growing pauses in between).
         user_agent: contact URL (or ``mailto:`` address) sent in the
@@ -61,7 +68,12 @@ class Options:
             owners can reach whoever runs the fetching.
         allow_private_hosts: fetch from hosts on private, loopback and other
             non-public addresses too (off by default: a URL in a feed must
-            not reach into the local network).
+            not reach into the local network). Link-local addresses stay
+            closed: see ``allow_link_local_hosts``.
+        allow_link_local_hosts: fetch from link-local addresses
+            (169.254.0.0/16, fe80::/10) and the cloud metadata addresses
+            too. Off by default, and apart from ``allow_private_hosts``: a
+            cloud machine's metadata service hands out its credentials there.
     """
 
     spacy_model: str = ""
@@ -74,9 +86,11 @@ class Options:
     cache_dir: str = ""
     reference_date: str | None = None
     fetch_timeout: float = 20.0
+    fetch_deadline: float = DEFAULT_FETCH_DEADLINE
     fetch_retries: int = 2
     user_agent: str = DEFAULT_CONTACT_URL
     allow_private_hosts: bool = False
+    allow_link_local_hosts: bool = False
 
     @classmethod
     def build(cls, user_file: str | os.PathLike[str] | None = None, **overrides: Any) -> Options:
@@ -123,6 +137,10 @@ class Options:
             raise ConfigError(
                 f"fetch_timeout must be a positive number of seconds, got {self.fetch_timeout}."
             )
+        if not (math.isfinite(self.fetch_deadline) and self.fetch_deadline > 0):
+            raise ConfigError(
+                f"fetch_deadline must be a positive number of seconds, got {self.fetch_deadline}."
+            )
         if not 0 <= self.fetch_retries <= MAX_FETCH_RETRIES:
             raise ConfigError(
                 f"fetch_retries must lie between 0 and {MAX_FETCH_RETRIES}, "
@@ -134,11 +152,11 @@ class Options:
                 f"user_agent must be a contact URL without spaces or parentheses, such as "
                 f"{DEFAULT_CONTACT_URL}, got {contact!r}."
             )
-        if not isinstance(self.allow_private_hosts, bool):
-            raise ConfigError(
-                "option allow_private_hosts must be true or false, "
-                f"got {self.allow_private_hosts!r}."
-            )
+        for name in ("allow_private_hosts", "allow_link_local_hosts"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(
+                    f"option {name} must be true or false, got {getattr(self, name)!r}."
+                )
 
     def replace(self, **changes: Any) -> Options:
         _require_known(changes)

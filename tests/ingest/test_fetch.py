@@ -21,7 +21,7 @@ import pytest
 from newsweave import __version__
 from newsweave.config import Options
 from newsweave.errors import ConfigError, IngestError
-from newsweave.ingest.fetch import Fetcher, address_problem
+from newsweave.ingest.fetch import MAX_WAIT_PER_HOST, Fetcher, address_problem
 
 #: Options for talking to the local server: loopback allowed, short timeouts.
 LOCAL = Options(allow_private_hosts=True, fetch_timeout=2.0, fetch_retries=2)
@@ -354,6 +354,47 @@ def test_address_kinds(address, kind):
     assert address_problem(address) == kind
 
 
+@pytest.mark.parametrize(
+    ("url", "address", "kind"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254", "a link-local"),
+        ("http://[::ffff:169.254.169.254]/", "169.254.169.254", "a link-local"),
+        ("http://[fd00:ec2::254]/latest/", "fd00:ec2::254", "a cloud metadata"),
+    ],
+)
+def test_allow_private_keeps_link_local_and_metadata_closed(url, address, kind):
+    # Refused before any connection is opened: no network is needed.
+    with Fetcher(Options(allow_private_hosts=True, fetch_timeout=2.0)) as fetcher:
+        with pytest.raises(IngestError) as info:
+            fetcher.fetch(url)
+    assert info.value.reason.startswith("refused: ")
+    assert f"{kind} address; cloud machines hand out their credentials there; " in (
+        info.value.reason
+    )
+    assert info.value.reason.endswith(
+        "pass --allow-link-local (option allow_link_local_hosts) to fetch it"
+    )
+    assert address in info.value.reason
+
+
+def test_allow_link_local_does_not_open_private_addresses(site):
+    site.add("/a", FERRY_PAGE)
+    with Fetcher(Options(allow_link_local_hosts=True, fetch_timeout=2.0)) as fetcher:
+        with pytest.raises(IngestError, match="loopback address; pass --allow-private"):
+            fetcher.fetch(site.url("/a"))
+    assert site.requests == []
+
+
+def test_a_port_out_of_range_is_one_clear_refusal(fetcher):
+    with pytest.raises(IngestError) as info:
+        fetcher.fetch("http://127.0.0.1:99999/")
+    assert info.value.source == "http://127.0.0.1:99999/"
+    assert info.value.reason == (
+        "refused: http://127.0.0.1:99999/ is not a valid URL (Port out of range 0-65535); "
+        "check it"
+    )
+
+
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/file", "file:///etc/passwd", "mailto:a@b.c"])
 def test_other_schemes_are_refused(fetcher, url):
     with pytest.raises(IngestError, match="refused: .* is not an http or https URL"):
@@ -395,6 +436,50 @@ def test_backoff_grows_with_each_try(site):
         assert 2**attempt <= wait <= 2 * 2**attempt  # exponential, plus jitter
 
 
+def test_waiting_for_one_host_is_capped_across_its_urls(site):
+    # A feed's entries on one busy site: the pauses add up to the host's share,
+    # not to every entry's full pause.
+    for n in range(4):
+        site.add(f"/busy/{n}", b"", status=503, headers={"Retry-After": "20"})
+    waits: list[float] = []
+    with Fetcher(LOCAL, backoff=QUICK, sleep=waits.append) as fetcher:
+        for n in range(4):
+            with pytest.raises(IngestError) as info:
+                fetcher.fetch(site.url(f"/busy/{n}"))
+            assert "asks to wait 20 s, longer than newsweave waits for 127.0.0.1:" in (
+                info.value.reason
+            )
+            assert info.value.reason.endswith("try again later")
+    assert sum(waits) <= MAX_WAIT_PER_HOST
+    assert waits == [20.0]
+    assert [site.hits(f"/busy/{n}") for n in range(4)] == [2, 1, 1, 1]
+
+
+def test_a_retry_after_past_the_hosts_share_is_not_waited_for(site):
+    site.add("/busy", b"", status=503, headers={"Retry-After": "59"})
+    waits: list[float] = []
+    with Fetcher(LOCAL, backoff=QUICK, sleep=waits.append) as fetcher:
+        with pytest.raises(IngestError) as info:
+            fetcher.fetch(site.url("/busy"))
+    assert waits == []
+    assert "the server asks to wait 59 s, longer than newsweave waits" in info.value.reason
+    assert site.hits("/busy") == 1
+
+
+def test_a_pause_past_the_deadline_is_not_taken(site):
+    site.add("/busy", b"", status=429, headers={"Retry-After": "5"})
+    waits: list[float] = []
+    options = dataclasses.replace(LOCAL, fetch_deadline=3.0)
+    with Fetcher(options, backoff=QUICK, sleep=waits.append) as fetcher:
+        with pytest.raises(IngestError) as info:
+            fetcher.fetch(site.url("/busy"))
+    assert waits == []
+    assert info.value.reason == (
+        "HTTP 429 Too Many Requests, and the server asks to wait 5 s, past the deadline "
+        "(fetch_deadline 3 s); try again later, or raise fetch_deadline"
+    )
+
+
 def test_long_retry_after_gives_up_at_once(site, fetcher):
     site.add("/busy", b"", status=429, headers={"Retry-After": "3600"})
     with pytest.raises(IngestError) as info:
@@ -429,6 +514,48 @@ def test_slow_server_times_out_after_the_tries(site):
         "timed out after 2 tries (fetch_timeout 0.2 s); try again later, or raise fetch_timeout"
     )
     assert site.hits("/slow") == 2
+
+
+def test_one_deadline_covers_a_server_trickling_its_headers(site):
+    @site.route("/trickle")
+    def trickle(request):
+        # The status line, then one header byte at a time: each arrives well
+        # within fetch_timeout, so only a deadline on the whole fetch stops it.
+        try:
+            request.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(300):  # 30 s of headers if nobody hangs up
+                if site.release.wait(0.1):
+                    return
+                request.wfile.write(b"X")
+            request.wfile.write(b": y\r\nContent-Length: 2\r\n\r\nok")
+        except OSError:
+            pass
+
+    options = dataclasses.replace(LOCAL, fetch_timeout=0.5, fetch_deadline=1.0)
+    with Fetcher(options, backoff=QUICK) as fetcher:
+        started = time.monotonic()
+        with pytest.raises(IngestError) as info:
+            fetcher.fetch(site.url("/trickle"))
+    assert time.monotonic() - started < 5  # the deadline, not the server's 30 s
+    assert info.value.reason == (
+        "no complete answer within 1 s (option fetch_deadline); "
+        "try again later, or raise fetch_deadline"
+    )
+    assert site.hits("/trickle") == 1  # no retry past the deadline
+
+
+def test_the_deadline_covers_the_retries(site):
+    @site.route("/slow-error")
+    def slow_error(request):
+        site.release.wait(0.4)
+        respond(request, 503, b"busy")
+
+    options = dataclasses.replace(LOCAL, fetch_timeout=2.0, fetch_retries=10,
+                                  fetch_deadline=1.0)
+    with Fetcher(options, backoff=QUICK) as fetcher:
+        with pytest.raises(IngestError, match=r"\(fetch_deadline 1 s\)|option fetch_deadline"):
+            fetcher.fetch(site.url("/slow-error"))
+    assert site.hits("/slow-error") <= 3  # not the eleven tries asked for
 
 
 # --- size cap --------------------------------------------------------------------
@@ -550,12 +677,15 @@ def test_etag_and_last_modified_give_not_modified(site, fetcher):
         {"fetch_timeout": 0},
         {"fetch_timeout": -1.5},
         {"fetch_timeout": float("inf")},
+        {"fetch_deadline": 0},
+        {"fetch_deadline": float("nan")},
         {"fetch_retries": -1},
         {"fetch_retries": 50},
         {"user_agent": ""},
         {"user_agent": "my crawler"},
         {"user_agent": "https://x.example/\r\nX-Evil: 1"},
         {"allow_private_hosts": "yes"},
+        {"allow_link_local_hosts": 1},
     ],
 )
 def test_bad_fetch_options_are_refused(bad):
@@ -569,3 +699,5 @@ def test_fetch_option_defaults():
     assert (options.fetch_timeout, options.fetch_retries) == (20.0, 2)
     assert options.user_agent == "https://example.org/newsweave"
     assert options.allow_private_hosts is False
+    assert options.allow_link_local_hosts is False
+    assert options.fetch_deadline == 60.0

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from test_fetch import FERRY_PAGE, LOCAL, QUICK, LocalSite, article_page
 
+from newsweave.cli import cli, main
 from newsweave.errors import ExtractionError, IngestError
 from newsweave.ingest import read_inputs
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.url import article_from_url, normalise_url, split_content_type
+
+STORIES = Path(__file__).resolve().parents[1] / "fixtures" / "stories"
 
 LIBRARY_PAGE = article_page(
     "Merrivale keeps its library open",
@@ -168,3 +174,43 @@ def test_read_inputs_reports_a_refused_url(site):
     assert articles == []
     assert "pass --allow-private" in failures[0].reason
     assert site.requests == []
+
+
+def test_a_port_out_of_range_fails_alone_and_the_batch_goes_on(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("OSLO - Snow fell on Tuesday.", encoding="utf-8")
+    articles, failures = read_inputs(["http://127.0.0.1:99999/", note], LOCAL)
+    assert [a.text for a in articles] == ["OSLO - Snow fell on Tuesday."]
+    (failure,) = failures
+    assert failure.source == "http://127.0.0.1:99999/"
+    assert failure.reason == (
+        "refused: http://127.0.0.1:99999/ is not a valid URL (Port out of range 0-65535); "
+        "check it"
+    )
+
+
+def test_the_cli_names_a_bad_port_in_one_line_and_exits_1(engine, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # rich folds lines at the terminal's width
+    good = STORIES / "paraphrase" / "01-valley-post.txt"
+    with pytest.raises(SystemExit) as info:
+        main(["compare", "http://127.0.0.1:99999/", str(good), "--format", "json"])
+    assert info.value.code == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["articles"]  # the good file was compared
+    errors = [line for line in captured.err.splitlines() if line.strip()]
+    assert errors == [
+        "error: http://127.0.0.1:99999/: refused: http://127.0.0.1:99999/ is not a valid URL "
+        "(Port out of range 0-65535); check it"
+    ]
+
+
+def test_allow_private_does_not_open_the_metadata_address(tmp_path):
+    # Refused before connecting: no network is needed, and no model loads.
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(
+        cli,
+        ["--db", str(tmp_path / "x.db"), "ingest", "--quiet", "--allow-private",
+         "http://169.254.169.254/latest/meta-data/"],
+    )
+    assert result.exit_code == 1
+    assert "169.254.169.254 is a link-local address" in result.output
+    assert "pass --allow-link-local (option allow_link_local_hosts)" in result.output

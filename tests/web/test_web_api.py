@@ -453,6 +453,29 @@ def test_ingest_requires_the_token_and_adds_reports(ingest_client):
                                     headers=auth), 400, "E050")
 
 
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic s3cret-token"}],
+    ids=["no-token", "wrong-token", "wrong-scheme"],
+)
+@pytest.mark.parametrize(
+    "body", [b"{not json", b'{"articles": []}', b"x" * 100_000], ids=["bad", "invalid", "huge"],
+)
+def test_the_token_is_checked_before_the_body(ingest_client, headers, body):
+    # Without the token the body is never parsed: 403, never 400 or 413.
+    r = ingest_client.post("/api/articles", content=body,
+                           headers={**headers, "Content-Type": "application/json"})
+    assert_error(r, 403, "E051")
+    assert "Authorization: Bearer TOKEN" in r.json()["error"]["message"]
+    assert ingest_client.get("/api/stories").json()["total"] == 0
+
+
+def test_without_a_token_ingest_is_refused_before_the_body(web_library):
+    with TestClient(create_app(web_library)) as c:
+        r = c.post("/api/articles", content=b"{not json",
+                   headers={"Content-Type": "application/json"})
+        assert r.status_code in (404, 405)  # no such endpoint, whatever the body
+
+
 def test_request_bodies_are_capped(ingest_client):
     auth = {"Authorization": "Bearer s3cret-token"}
     big = {"articles": [{"text": "word " * 10_000}]}

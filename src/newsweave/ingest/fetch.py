@@ -3,18 +3,27 @@
 One ``Fetcher`` holds one ``httpx.Client`` for a run. ``Fetcher.fetch``:
 
 1. refuses every scheme but http and https;
-2. refuses hosts that resolve to a private, loopback, link-local, multicast,
-   reserved or unspecified address, unless ``Options.allow_private_hosts``.
-   The check runs when a connection is opened, on the very addresses
-   connected to, so a DNS answer that changes between a check and the
-   connection cannot slip through;
+2. refuses hosts that resolve to a private, loopback, multicast, reserved
+   or unspecified address, unless ``Options.allow_private_hosts``, and to a
+   link-local or cloud metadata address, unless
+   ``Options.allow_link_local_hosts`` (a separate switch: that is where a
+   cloud machine's credentials are handed out). The check runs when a
+   connection is opened, on the very addresses connected to, so a DNS
+   answer that changes between a check and the connection cannot slip
+   through;
 3. asks the host's robots.txt, fetched once per host and kept for the run;
 4. retries failed connections, timeouts, HTTP 429 and 5xx answers with
-   exponential backoff and jitter, honouring ``Retry-After`` up to
-   ``MAX_RETRY_AFTER`` seconds;
+   exponential backoff and jitter, honouring ``Retry-After``; the pauses for
+   one host add up to at most ``MAX_WAIT_PER_HOST`` seconds in a run, so the
+   entries of a feed on a busy site do not each wait the full pause;
 5. follows at most ``MAX_REDIRECTS`` redirects itself, each hop going through
    1. to 4. again;
 6. streams the body and stops as soon as it grows past ``Options.max_bytes``.
+
+One deadline, ``Options.fetch_deadline``, covers all of it for one URL: every
+connect, read and write on the socket is bounded by the time left, so a
+server that trickles its headers or body a byte at a time is cut off when
+the deadline passes, whatever ``fetch_timeout`` says about a single read.
 
 Every failure is an ``IngestError`` naming the URL asked for and saying what
 to do.
@@ -34,6 +43,7 @@ import ssl
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -48,6 +58,7 @@ from .url import split_content_type
 
 __all__ = [
     "MAX_REDIRECTS",
+    "MAX_WAIT_PER_HOST",
     "ROBOTS_AGENT",
     "FetchResult",
     "Fetcher",
@@ -65,18 +76,16 @@ MAX_REDIRECTS = 5
 #: try, and up to as much again is added at random so that many clients
 #: refused at once do not all come back at the same moment.
 BACKOFF_SECONDS = 0.5
-#: The longest ``Retry-After`` honoured, in seconds. A server asking for a
-#: longer pause gets it: the fetch fails at once with "try again later"
-#: instead of holding the run (or asking again too early).
-MAX_RETRY_AFTER = 60.0
+#: Seconds of pauses between tries that one host may cost a run (one
+#: ``Fetcher``), ``Retry-After`` included. A server asking for more than is
+#: left gets it: the fetch fails at once with "try again later" instead of
+#: holding the run (or asking again too early). Per host, not per URL: a
+#: feed of fifty pages on one busy site waits this long in all, not fifty
+#: times over.
+MAX_WAIT_PER_HOST = 30.0
 #: Bytes of robots.txt read; RFC 9309 asks crawlers to parse at least
 #: 500 KiB and lets them ignore the rest.
 ROBOTS_MAX_BYTES = 512_000
-#: A body must arrive within this many ``fetch_timeout`` periods in all. The
-#: timeout itself bounds each read, so without this a server trickling a byte
-#: at a time could hold a run for hours.
-BODY_TIME_FACTOR = 5
-
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SCHEMES = ("http", "https")
 _ACCEPT = (
@@ -94,6 +103,18 @@ _ADDRESS_KINDS = (
     ("is_reserved", "reserved"),
     ("is_private", "private"),
 )
+#: Metadata services of cloud machines outside 169.254.0.0/16: AWS's IPv6
+#: address and Alibaba Cloud's. They hand out the machine's credentials, so
+#: they are closed like link-local addresses.
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200")
+)
+#: Kinds of address that only ``allow_link_local_hosts`` opens.
+_LINK_LOCAL_KINDS = frozenset({"link-local", "cloud metadata"})
+# When the URL now being fetched must be done by (time.monotonic()), or None
+# outside a fetch. A context variable, not an attribute: pooled connections
+# outlive a fetch, and threads may share a Fetcher.
+_DEADLINE: ContextVar[float | None] = ContextVar("newsweave_fetch_deadline", default=None)
 
 
 @dataclass(slots=True, frozen=True)
@@ -143,6 +164,8 @@ def address_problem(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if ip in _METADATA_ADDRESSES:
+        return "cloud metadata"
     for attribute, kind in _ADDRESS_KINDS:
         if getattr(ip, attribute):
             return kind
@@ -154,8 +177,9 @@ class Fetcher:
     """Fetches URLs for one run: one connection pool, one robots.txt cache.
 
     Args:
-        options: ``fetch_timeout``, ``fetch_retries``, ``max_bytes``,
-            ``user_agent`` (contact URL) and ``allow_private_hosts``.
+        options: ``fetch_timeout``, ``fetch_deadline``, ``fetch_retries``,
+            ``max_bytes``, ``user_agent`` (contact URL),
+            ``allow_private_hosts`` and ``allow_link_local_hosts``.
         backoff: pause before the first retry, in seconds (see
             ``BACKOFF_SECONDS``).
         sleep: how to pause; tests and callers with their own scheduler may
@@ -184,8 +208,12 @@ class Fetcher:
         self._rng = rng or random.Random()
         # Per origin: the parsed robots.txt, or why the origin is off limits.
         self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}
+        # Per host: seconds paused before retries so far (see MAX_WAIT_PER_HOST).
+        self._waited: dict[str, float] = {}
         self._client = httpx.Client(
-            transport=_GuardedTransport(self.options.allow_private_hosts),
+            transport=_GuardedTransport(
+                self.options.allow_private_hosts, self.options.allow_link_local_hosts
+            ),
             timeout=httpx.Timeout(self.options.fetch_timeout),
             headers={"User-Agent": self.user_agent, "Accept": _ACCEPT},
             follow_redirects=False,
@@ -215,8 +243,16 @@ class Fetcher:
 
         Raises:
             IngestError: the URL is refused (scheme, address, robots.txt) or
-                could not be fetched; the reason says which and what to do.
+                could not be fetched, or ``fetch_deadline`` passed first; the
+                reason says which and what to do.
         """
+        token = _DEADLINE.set(time.monotonic() + self.options.fetch_deadline)
+        try:
+            return self._fetch(url, etag, last_modified)
+        finally:
+            _DEADLINE.reset(token)
+
+    def _fetch(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -310,32 +346,29 @@ class Fetcher:
         A 2xx body is read (at most ``limit`` bytes: past it, ``truncate``
         keeps the first ``limit`` bytes, else the fetch fails); other answers
         come back without their body. Raises ``_Failed`` when the tries run
-        out, ``_Refused`` for a refused address.
+        out or the deadline passes, ``_Refused`` for a refused address.
         """
         tries = self.options.fetch_retries + 1
         for attempt in range(tries):
             last = attempt == tries - 1
+            self._check_deadline()
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
                     if status == 429 or status >= 500:
                         wait = _retry_after(response.headers.get("retry-after"))
                         what = f"HTTP {status} {response.reason_phrase}".rstrip()
-                        if wait is not None and wait > MAX_RETRY_AFTER:
-                            raise _Failed(
-                                f"{what}, and the server asks to wait {wait:.0f} s, longer than "
-                                f"newsweave waits ({MAX_RETRY_AFTER:.0f} s)",
-                                "try again later",
-                            )
                         if last:
                             raise _Failed(f"{what} after {_tries(tries)}", "try again later")
-                        self._pause(url, what, attempt, wait)
-                        continue
-                    content = b""
-                    if 200 <= status < 300:
-                        content = self._read_body(response, limit, truncate)
-                    return _Reply(status, response.reason_phrase, response.headers, content)
+                    else:
+                        content = b""
+                        if 200 <= status < 300:
+                            content = self._read_body(response, limit, truncate)
+                        return _Reply(status, response.reason_phrase, response.headers, content)
+                # Paused with the response closed: its connection goes back to the pool.
+                self._pause(url, what, attempt, wait)
             except httpx.TimeoutException:
+                self._check_deadline()
                 if last:
                     raise _Failed(
                         f"timed out after {_tries(tries)} "
@@ -358,12 +391,45 @@ class Fetcher:
                 ) from None
         raise AssertionError("unreachable: the last try returns or raises")
 
+    def _check_deadline(self) -> None:
+        if _time_left() <= _DEADLINE_SLACK:
+            raise _Failed(
+                f"no complete answer within {self.options.fetch_deadline:g} s "
+                "(option fetch_deadline)",
+                "try again later, or raise fetch_deadline",
+            )
+
     def _pause(self, url: str, what: str, attempt: int, retry_after: float | None) -> None:
+        """Wait before the next try, unless the wait would pass a limit: then fail now.
+
+        1. The host's share of waiting in this run (``MAX_WAIT_PER_HOST``).
+        2. The deadline of the URL being fetched (``fetch_deadline``).
+        """
         if retry_after is not None:
             delay = retry_after
         else:
             step = self._backoff * 2**attempt
             delay = step + self._rng.uniform(0, step)
+        host = urlsplit(url).netloc
+        waited = self._waited.get(host, 0.0)
+        asked = f"the server asks to wait {delay:.0f} s" if retry_after is not None else None
+        # 1.
+        if waited + delay > MAX_WAIT_PER_HOST:
+            left = max(0.0, MAX_WAIT_PER_HOST - waited)
+            if asked:
+                detail = (f"{what}, and {asked}, longer than newsweave waits for {host} "
+                          f"({left:.0f} s left of {MAX_WAIT_PER_HOST:.0f} s a run)")
+            else:
+                detail = (f"{what} after {_tries(attempt + 1)}; newsweave has waited "
+                          f"{waited:.0f} s for {host} in this run, its most")
+            raise _Failed(detail, "try again later")
+        # 2.
+        if delay >= _time_left() - _DEADLINE_SLACK:
+            deadline = f"the deadline (fetch_deadline {self.options.fetch_deadline:g} s)"
+            detail = (f"{what}, and {asked}, past {deadline}" if asked else
+                      f"{what}, and another try in {delay:.1f} s would pass {deadline}")
+            raise _Failed(detail, "try again later, or raise fetch_deadline")
+        self._waited[host] = waited + delay
         logger.info("%s: %s; trying again in %.2f s", url, what, delay)
         self._sleep(delay)
 
@@ -371,11 +437,11 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if not truncate and declared.isdigit() and int(declared) > limit:
             raise _too_large(limit)
-        deadline = time.monotonic() + self.options.fetch_timeout * BODY_TIME_FACTOR
         chunks: list[bytes] = []
         size = 0
         # iter_bytes decodes gzip and brotli: the limit counts what is kept in
-        # memory, so a small compressed bomb is stopped too.
+        # memory, so a small compressed bomb is stopped too. Each read on the
+        # socket is bounded by the deadline (_DeadlineStream).
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
@@ -384,12 +450,6 @@ class Fetcher:
                 chunks.append(chunk[: len(chunk) - (size - limit)])
                 break
             chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise _Failed(
-                    f"took longer than {self.options.fetch_timeout * BODY_TIME_FACTOR:g} s "
-                    "to download",
-                    "try again later, or raise fetch_timeout",
-                )
         return b"".join(chunks)
 
 
@@ -423,9 +483,15 @@ class _Refused(Exception):
             if host == address
             else f"{host} resolves to {address}, {a_kind}"
         )
-        self.reason = (
-            f"refused: {what}; pass --allow-private (option allow_private_hosts) to fetch it"
-        )
+        if kind in _LINK_LOCAL_KINDS:
+            # --allow-private does not open these: say which switch does.
+            how = (
+                "cloud machines hand out their credentials there; pass --allow-link-local "
+                "(option allow_link_local_hosts) to fetch it"
+            )
+        else:
+            how = "pass --allow-private (option allow_private_hosts) to fetch it"
+        self.reason = f"refused: {what}; {how}"
         super().__init__(self.reason)
 
 
@@ -433,8 +499,11 @@ def _check_scheme(source: str, url: str) -> None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-    except ValueError:  # a malformed IPv6 host, say
-        raise IngestError(source, f"refused: {url} is not a valid URL; check it") from None
+        parts.port  # noqa: B018 - raises for a port past 65535 or not a number
+    except ValueError as exc:  # a malformed IPv6 host or port, say
+        raise IngestError(
+            source, f"refused: {url} is not a valid URL ({exc}); check it"
+        ) from None
     scheme = parts.scheme.lower()
     if scheme in _SCHEMES and host:
         return
@@ -545,14 +614,74 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
+# Seconds before the deadline at which it counts as passed: a socket timeout
+# set to the time left may wake a hair early.
+_DEADLINE_SLACK = 0.01
+
+
+def _time_left() -> float:
+    """Seconds until the deadline of the fetch under way (infinite outside one)."""
+    deadline = _DEADLINE.get()
+    return math.inf if deadline is None else deadline - time.monotonic()
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` cut to the time left before the deadline; ``error`` once none is left."""
+    left = _time_left()
+    if left <= _DEADLINE_SLACK:
+        raise error("the fetch deadline passed")
+    if math.isinf(left):
+        return timeout
+    return left if timeout is None else min(timeout, left)
+
+
 # --- the address check, at connect time -----------------------------------------
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every wait ends by the deadline of the fetch under way.
+
+    httpcore's timeouts bound one read or write each; bounding each by the
+    time left makes a byte-at-a-time server hit the deadline, not a fresh
+    ``fetch_timeout`` with every byte.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolves each host itself and connects only to addresses that pass the check."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allow_link_local: bool) -> None:
         self.allow_private = allow_private
+        self.allow_link_local = allow_link_local
+
+    def _allows(self, kind: str) -> bool:
+        if kind in _LINK_LOCAL_KINDS:
+            return self.allow_link_local
+        return self.allow_private
 
     def connect_tcp(
         self,
@@ -567,22 +696,25 @@ class _GuardedBackend(httpcore.SyncBackend):
         except socket.gaierror as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        if not self.allow_private:
-            for address in addresses:
-                kind = address_problem(address)
-                if kind is not None:
-                    raise _Refused(host, address, kind)
+        for address in addresses:
+            kind = address_problem(address)
+            if kind is not None and not self._allows(kind):
+                raise _Refused(host, address, kind)
         error: Exception = httpcore.ConnectError(f"no address found for {host}")
         for address in addresses:
+            bounded = _bounded(timeout, httpcore.ConnectTimeout)
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, bounded, local_address,
+                                             socket_options)
             except httpcore.ConnectError as exc:
                 error = exc
+            else:
+                return _DeadlineStream(stream)
         raise error
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, allow_link_local: bool) -> None:
         context = _ssl_context()
         super().__init__(verify=context, trust_env=False)
         # httpx offers no public way to choose the network backend, httpcore
@@ -592,7 +724,7 @@ class _GuardedTransport(httpx.HTTPTransport):
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
-            network_backend=_GuardedBackend(allow_private),
+            network_backend=_GuardedBackend(allow_private, allow_link_local),
         )
 
 

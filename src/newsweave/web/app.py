@@ -222,11 +222,13 @@ class _NewsweaveApp(FastAPI):
 
     max_body: int = MAX_BODY_BYTES
     max_ingest: int = MAX_INGEST_BYTES
+    ingest_token: bytes | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
         inner = super().build_middleware_stack()
         limited = BodyLimit(inner, self.max_body, {INGEST_PATH: self.max_ingest})
-        return SecurityHeaders(HeadAsGet(limited))
+        gated = IngestGate(limited, self.ingest_token)
+        return SecurityHeaders(HeadAsGet(gated))
 
 
 def create_app(
@@ -300,6 +302,7 @@ def create_app(
     )
     app.max_body = max_body_bytes
     app.max_ingest = max_ingest_bytes
+    app.ingest_token = token.encode("utf-8") if token is not None else None
     app.state.library = library
     app.state.compute = compute
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -801,8 +804,7 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         }
 
     if token is None:
-        return
-    expected = token.encode("utf-8")
+        return  # no route: a POST is refused (404) before its body is read
 
     @app.post(
         INGEST_PATH,
@@ -815,17 +817,10 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
             400: {"model": ErrorOut, "description": "A bad body."},
         },
     )
-    def api_ingest(body: IngestIn, request: Request) -> dict[str, Any]:
+    def api_ingest(body: IngestIn) -> dict[str, Any]:
         """Analyse reports, store them and place them in stories. Requires
         `Authorization: Bearer TOKEN` (the token the server was started with)."""
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            given.strip().encode("utf-8"), expected
-        ):
-            raise Forbidden(
-                "ingesting needs the server's token: send the header "
-                "'Authorization: Bearer TOKEN'"
-            )
+        # The token was checked before the body was read (IngestGate).
         records = [a.model_dump(exclude_none=True) for a in body.articles]
         return library.ingest(records).to_dict()
 
@@ -882,6 +877,41 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class IngestGate:
+    """Refuses an ingest request without the server's token before its body is read.
+
+    FastAPI parses a body before any check in the endpoint runs, so the check lives
+    here: a caller without the token learns nothing from how its body is parsed (403,
+    never 400 or 413) and cannot make the server read megabytes first.
+    """
+
+    def __init__(self, app: ASGIApp, token: bytes | None) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.token is None
+            or scope["type"] != "http"
+            or scope.get("path") != INGEST_PATH
+            or scope.get("method") != "POST"
+            or _bears(scope, self.token)
+        ):
+            await self.app(scope, receive, send)
+            return
+        await _refuse(scope, send, 403, Forbidden,
+                      "ingesting needs the server's token: send the header "
+                      "'Authorization: Bearer TOKEN'")
+
+
+
+def _bears(scope: Scope, token: bytes) -> bool:
+    """Whether the request sends ``Authorization: Bearer <token>``."""
+    given = dict(scope.get("headers", [])).get(b"authorization", b"")
+    scheme, _, value = given.partition(b" ")
+    return scheme.lower() == b"bearer" and hmac.compare_digest(value.strip(), token)
 
 
 class BodyLimit:
@@ -945,14 +975,22 @@ async def _too_large(scope: Scope, send: Send, limit: int) -> None:
 
     message = (f"the request body is larger than {limit} bytes; send less "
                f"(ingest in smaller batches)")
+    await _refuse(scope, send, 413, TooLarge, message)
+
+
+async def _refuse(
+    scope: Scope, send: Send, status: int, error: type[NewsweaveError], message: str
+) -> None:
+    """Answer before the app runs, with the error shape; the connection closes after it,
+    since the request's body may be left unread."""
     if scope.get("path", "").startswith("/api"):
-        body = json.dumps({"error": {"status": 413, "code": TooLarge.code, "type": "TooLarge",
-                                     "message": message}}).encode()
+        body = json.dumps({"error": {"status": status, "code": error.code,
+                                     "type": error.__name__, "message": message}}).encode()
         ctype = b"application/json"
     else:
-        body = f"413: {message}".encode()
+        body = f"{status}: {message}".encode()
         ctype = b"text/plain; charset=utf-8"
-    await send({"type": "http.response.start", "status": 413,
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", ctype),
                             (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
