@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -320,3 +321,72 @@ def test_a_search_that_does_not_parse_says_it_was_read_as_words(tmp_path) -> Non
     data = json.loads(plain.stdout)
     assert data["hits"] and data["as_words"] is False
     assert "plain words" not in run("--db", db, "search", "warehouse").stderr
+
+
+# -- hostile text never drives the terminal --------------------------------------
+
+# Clear the screen, retitle the window, a C1 CSI (red) and a carriage return; a file name can
+# hold them all. Reports add an OSC 8 link (its URL has slashes, which a file name cannot).
+NAME_ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x9b31m\r"
+ESCAPES = NAME_ESCAPES + "\x1b]8;;http://evil.example/\x1b\\"
+# What may not be left once rich's own colours (SGR) are taken out: tab and newline are layout.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def hostile_inputs(folder: Path) -> tuple[Path, Path]:
+    """A JSONL whose outlets, titles and texts carry escape sequences, and an empty file (a
+    failure) whose name does."""
+    records = [
+        {"outlet": f"Evil{ESCAPES} Post", "title": f"Harbour fire{ESCAPES}",
+         "text": f"PORT ELLERY – A fire{ESCAPES} destroyed a grain warehouse at the port on "
+                 "Tuesday night. Crews fought the blaze for three hours, the fire chief said."},
+        {"outlet": "Plain Post", "title": "Warehouse fire at the port",
+         "text": "PORT ELLERY – Fire destroyed a grain warehouse at the port on Tuesday night. "
+                 "Firefighters needed three hours to bring the blaze under control."},
+    ]
+    feed = folder / "hostile.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    empty = folder / f"empty{NAME_ESCAPES}.txt"
+    empty.write_bytes(b"")
+    return feed, empty
+
+
+def assert_no_control(text: str) -> None:
+    left = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert not CONTROL.search(left), repr(left[:600])
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path) -> None:
+    feed, empty = hostile_inputs(tmp_path)
+    db = tmp_path / "news.db"
+    # FORCE_COLOR: rich writes as to a terminal; color=True: click keeps what it would print.
+    runner = CliRunner(env={"COLUMNS": "400", "FORCE_COLOR": "1"})
+    commands = [
+        ["ingest", "-q", feed, empty],
+        ["stories"],
+        ["search", "warehouse"],
+        ["failures"],
+        ["compare", feed, empty],
+    ]
+    shown = ""
+    for args in commands:
+        result = runner.invoke(cli, ["--db", db, *map(str, args)], catch_exceptions=False,
+                               color=True)
+        assert result.exit_code in (0, 1), result.output
+        assert_no_control(result.stdout)
+        assert_no_control(result.stderr)
+        shown += result.stdout + result.stderr
+    # What is left of the sequences shows as text.
+    assert "Evil[2J]0;pwned" in shown and "empty[2J]0;pwned31m.txt" in shown
+
+
+def test_error_lines_carry_no_control_characters(tmp_path, capsys) -> None:
+    config = tmp_path / f"broken{NAME_ESCAPES}.toml"
+    config.write_text("[newsweave\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(GOOD_A), "--config", str(config)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: [E001]") and "broken[2J]0;pwned31m.toml" in err
+    assert_no_control(err)
+

@@ -11,6 +11,7 @@ compared and rendered); 2 bad usage or settings; 3 a model could not load.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import sys
@@ -27,6 +28,7 @@ from . import __version__
 from .config import JUDGES, Options
 from .errors import ConfigError, ModelError, NewsweaveError
 from .model import Comparison, InputFailure
+from .render.terminal import terminal_console, visible
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
@@ -82,11 +84,12 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
             with open(output, "w", encoding="utf-8") as fh:
                 from .render.terminal import render as render_terminal
 
-                render_terminal(comparison, Console(file=fh, width=120, force_terminal=False))
+                render_terminal(comparison, terminal_console(file=fh, width=120,
+                                                             force_terminal=False))
         else:
             from .render.terminal import render as render_terminal
 
-            render_terminal(comparison, Console())
+            render_terminal(comparison, terminal_console())
         return
     if fmt == "json":
         from .render.json import to_json
@@ -107,7 +110,7 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
 
 
 def report_failures(failures: Sequence[InputFailure]) -> int:
-    err = Console(stderr=True)
+    err = terminal_console(stderr=True)
     for f in failures:
         line = Text("error: ", style="bold red")
         line.append(f"{f.source}: {f.reason}")
@@ -126,8 +129,18 @@ def cli(ctx: click.Context, verbose: int, db: str | None) -> None:
     """Read the news across sources: what reports agree on, what only one says,
     and where they disagree, claim by claim."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = {"db": db}
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Log lines name inputs (file names, URLs, titles): no control character of theirs
+    reaches the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Library
@@ -196,7 +209,8 @@ def demo(fmt: str, output: str, options: Options) -> None:
         click.echo(Path(output).read_text(encoding="utf-8"))
     else:
         render(result, fmt, None, False)
-    Console(stderr=True).print(f"Wrote the HTML report to [bold]{output}[/]", highlight=False)
+    terminal_console(stderr=True).print(Text.assemble("Wrote the HTML report to ",
+                                                      (output, "bold")), highlight=False)
     code = report_failures(result.failures)
     if code:
         raise click.exceptions.Exit(code)
@@ -238,7 +252,7 @@ def ingest(
     library = open_library(ctx, options)
     library.batch_size = max(1, batch_size)
     meta = {k: v for k, v in {"outlet": outlet, "published": published}.items() if v}
-    err = Console(stderr=True)
+    err = terminal_console(stderr=True)
     with Progress(console=err, transient=True, disable=quiet) as bar:
         task = bar.add_task("analysing", total=None)
         report = library.ingest(
@@ -283,7 +297,7 @@ def stories(ctx: click.Context, since: str | None, fmt: str) -> None:
             Text(st["id"]), Text(st["title"] or ""), str(len(arts)),
             str(sum(1 for a in arts if not a["copy_of"])), Text(", ".join(outlets)),
         )
-    Console().print(table)
+    terminal_console().print(table)
 
 
 @cli.command()
@@ -302,8 +316,8 @@ def story(
     library = open_library(ctx, options)
     live = library.store.resolve_story(story_id)
     if live != story_id:
-        Console(stderr=True).print(
-            f"story {story_id} was merged into {live}; showing {live}", highlight=False
+        terminal_console(stderr=True).print(
+            Text(f"story {story_id} was merged into {live}; showing {live}")
         )
     render(library.compare_story(live), fmt, output, with_text)
 
@@ -325,7 +339,7 @@ def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
         return
     if as_words:
         click.echo("searched as plain words: the query is not valid FTS5 syntax", err=True)
-    console = Console()
+    console = terminal_console()
     for h in hits:
         line = Text(f"{h.article_id}  ", style="cyan")
         line.append(f"{h.outlet or '?'}: {h.title or ''}", style="bold")
@@ -347,7 +361,7 @@ def failures(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps({"failures": [r.to_dict() for r in rows]}, ensure_ascii=False,
                               indent=2))
         return
-    console = Console()
+    console = terminal_console()
     for r in rows:
         line = Text(f"{r.source}", style="bold")
         line.append(f" ({r.count}x, last {r.last_seen}): {r.reason}")
@@ -363,7 +377,7 @@ def recluster(ctx: click.Context, options: Options) -> None:
     """Re-group every stored report into stories from scratch (after re-tuning)."""
     library = open_library(ctx, options)
     assignment = library.recluster()
-    Console(stderr=True).print(
+    terminal_console(stderr=True).print(
         f"{len(assignment)} reports in {len(set(assignment.values()))} stories", highlight=False
     )
 
@@ -389,7 +403,7 @@ def watch(
     if allow_private:
         options = options.replace(allow_private_hosts=True)
     library = open_library(ctx, options)
-    console = Console()
+    console = terminal_console()
     done = 0
     while True:
         report, lines = library.poll_feeds(list(feeds))
@@ -448,6 +462,11 @@ def serve(
                 limit_concurrency=256, timeout_keep_alive=5)
 
 
+def _error_line(exc: NewsweaveError) -> None:
+    """``error: <message>`` on stderr; the message may quote an input, so no controls."""
+    click.echo(f"error: {visible(str(exc))}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the one place errors become messages and exit codes."""
     try:
@@ -456,18 +475,20 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(visible(shown.getvalue()), err=True, nl=False)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         sys.exit(130)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _error_line(exc)
         sys.exit(EXIT_USAGE)
     except ModelError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _error_line(exc)
         sys.exit(EXIT_MODEL)
     except NewsweaveError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _error_line(exc)
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 
