@@ -390,3 +390,42 @@ def test_error_lines_carry_no_control_characters(tmp_path, capsys) -> None:
     assert err.startswith("error: [E001]") and "broken[2J]0;pwned31m.toml" in err
     assert_no_control(err)
 
+
+# -- usage errors are found before any work, and exit 2 ---------------------------
+
+
+def test_a_since_that_is_not_a_date_is_a_usage_error(tmp_path) -> None:
+    db = tmp_path / "news.db"
+    result = run("--db", db, "stories", "--since", "garbage")
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--since" in message and "'garbage' is not an ISO 8601 date" in message
+    assert run("--db", db, "stories", "--since", "2025-03-19T14:30:00+00:00").exit_code == 0
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_search_limit_below_one_is_a_usage_error(tmp_path, limit: str) -> None:
+    result = run("--db", tmp_path / "news.db", "search", "fire", "--limit", limit)
+    assert result.exit_code == 2
+    assert "--limit" in result.stderr and "x>=1" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["compare", "ingest"])
+def test_published_must_be_an_iso_date(tmp_path, command: str) -> None:
+    db = tmp_path / "news.db"
+    result = run("--db", db, command, GOOD_A, "--published", "notadate")
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--published" in message and "'notadate' is not an ISO 8601 date or date-time" in message
+    assert "2025-03-19" in message
+    assert not db.exists()  # refused before the store was opened
+
+
+def test_published_date_time_is_kept_as_written() -> None:
+    result = run("compare", GOOD_A, "--format", "json", "--published", " 2025-05-09T08:30:00+02:00")
+    assert result.exit_code == 0, result.stderr
+    [article] = json.loads(result.stdout)["articles"]
+    assert article["published"] == "2025-05-09T08:30:00+02:00"
+    # A day must lead: the store and the clusterer read the first ten characters as one.
+    assert run("compare", GOOD_A, "--published", "20250509").exit_code == 2
+

@@ -5,7 +5,8 @@ call, renders the result and turns ``NewsweaveError`` into a message and an
 exit code, in one place (``main``).
 
 Exit codes: 0 all inputs compared; 1 some input failed (the others are still
-compared and rendered); 2 bad usage or settings; 3 a model could not load.
+compared and rendered); 2 bad usage or settings (an option, a date or a filter that
+cannot be read: refused before any work starts); 3 a model could not load.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import functools
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,7 @@ from rich.text import Text
 
 from . import __version__
 from .config import JUDGES, Options
-from .errors import ConfigError, ModelError, NewsweaveError
+from .errors import ConfigError, ModelError, NewsweaveError, QueryError
 from .model import Comparison, InputFailure
 from .render.terminal import terminal_console, visible
 
@@ -34,6 +37,31 @@ EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
 FORMATS = ("text", "json", "markdown", "html")
+# The dates the store and the clusterer read: a day first (they compare its first ten
+# characters), then an optional time and zone.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDate(click.ParamType):
+    """An ISO 8601 date or date-time, kept as written (stripped)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            if not _ISO_DAY.match(text):
+                raise ValueError(text)
+            date.fromisoformat(text[:10])
+            datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 date or date-time; write it like 2025-03-19 "
+                "or 2025-03-19T14:30:00+00:00",
+                param, ctx,
+            )
+        return text
 
 
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -158,7 +186,8 @@ def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Librar
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
-@click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
+@click.option("--published", type=IsoDate(), default=None,
+              help="Publication date of the given files: YYYY-MM-DD or an ISO 8601 date-time.")
 @click.option("--url", default=None, help="URL of the given file.")
 @click.option("--title", default=None, help="Title of the given file.")
 @output_options
@@ -222,7 +251,8 @@ def demo(fmt: str, output: str, options: Options) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
-@click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
+@click.option("--published", type=IsoDate(), default=None,
+              help="Publication date of the given files: YYYY-MM-DD or an ISO 8601 date-time.")
 @click.option("--allow-private", is_flag=True,
               help="Allow fetching from private, loopback and link-local addresses.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -274,7 +304,9 @@ def ingest(
 
 
 @cli.command()
-@click.option("--since", default=None, help="Only stories updated since this ISO date or time.")
+@click.option("--since", type=IsoDate(), default=None,
+              help="Only stories updated since this ISO 8601 date or date-time (UTC unless it "
+              "says otherwise).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.pass_context
@@ -324,7 +356,8 @@ def story(
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="Most hits to show.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Most hits to show.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.pass_context
@@ -481,7 +514,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         sys.exit(130)
-    except ConfigError as exc:
+    except (ConfigError, QueryError) as exc:
+        # A query or filter the store cannot run is the caller's to fix, like a bad option.
         _error_line(exc)
         sys.exit(EXIT_USAGE)
     except ModelError as exc:
