@@ -429,3 +429,26 @@ def test_published_date_time_is_kept_as_written() -> None:
     # A day must lead: the store and the clusterer read the first ten characters as one.
     assert run("compare", GOOD_A, "--published", "20250509").exit_code == 2
 
+
+@pytest.mark.parametrize("command", [
+    ["compare", str(GOOD_A)], ["story", "s-any"], ["demo"],
+], ids=lambda c: c[0])
+def test_an_output_file_in_a_missing_folder_is_refused_first(tmp_path, command) -> None:
+    out = tmp_path / "missing" / "out.json"
+    result = run("--db", tmp_path / "news.db", *command, "-o", out)
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--output" in message and f"the folder '{out.parent}' does not exist" in message
+    assert not (tmp_path / "news.db").exists()  # nothing ran
+
+
+def test_an_output_file_under_a_file_or_a_folder_is_refused(tmp_path) -> None:
+    afile = tmp_path / "report.txt"
+    afile.write_text("x", encoding="utf-8")
+    result = run("compare", GOOD_A, "-o", afile / "out.json")
+    assert result.exit_code == 2
+    assert f"the folder '{afile}' is a file, not a folder" in flat(result.stderr)
+    result = run("compare", GOOD_A, "-o", tmp_path)
+    assert result.exit_code == 2 and "is a directory" in flat(result.stderr)
+    result = run("compare", GOOD_A, "-o", f"{tmp_path}/new/")
+    assert result.exit_code == 2 and "names a folder" in flat(result.stderr)

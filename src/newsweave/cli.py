@@ -15,6 +15,7 @@ import functools
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -64,6 +65,32 @@ class IsoDate(click.ParamType):
         return text
 
 
+class OutputFile(click.Path):
+    """A file to write, checked before any work starts: its folder exists and takes files.
+
+    Without the check, a typo in ``-o`` was found only when the analysis was done and its
+    result had nowhere to go.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        name = os.fsdecode(path)
+        folder = os.path.dirname(name) or "."
+        if name.endswith(("/", os.sep)):
+            self.fail(f"{name!r} names a folder; give a file name", param, ctx)
+        if not os.path.isdir(folder):
+            what = "is a file, not a folder" if os.path.exists(folder) else "does not exist"
+            self.fail(f"the folder {folder!r} {what}; create it or write somewhere else",
+                      param, ctx)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"cannot create files in {folder!r}; write somewhere else", param, ctx)
+        return path
+
+
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that analyses reports."""
 
@@ -95,7 +122,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
                   show_default=True, help="Output format.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False),
+    @click.option("-o", "--output", type=OutputFile(),
                   help="Write the output to this file instead of standard output.")
     @click.option("--with-text", is_flag=True,
                   help="JSON: include each article's text (the offsets index it).")
@@ -221,7 +248,7 @@ def compare(
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="What to print; the HTML report is written either way.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="newsweave-demo.html",
+@click.option("-o", "--output", type=OutputFile(), default="newsweave-demo.html",
               show_default=True, help="Where to write the HTML report.")
 @model_options
 def demo(fmt: str, output: str, options: Options) -> None:
