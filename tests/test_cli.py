@@ -378,6 +378,22 @@ def test_control_characters_never_reach_the_terminal(tmp_path) -> None:
         shown += result.stdout + result.stderr
     # What is left of the sequences shows as text.
     assert "Evil[2J]0;pwned" in shown and "empty[2J]0;pwned31m.txt" in shown
+    # JSON is not a terminal: it keeps the data (escaped as \u001b).
+    data = json.loads(run("--db", db, "stories", "--format", "json").stdout)
+    outlets = {a["outlet"] for st in data["stories"] for a in st["articles"]}
+    assert f"Evil{ESCAPES} Post" in outlets
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_markdown_and_html_carry_no_control_characters(tmp_path, fmt: str) -> None:
+    feed, _ = hostile_inputs(tmp_path)
+    printed = run("compare", feed, "--format", fmt)
+    assert printed.exit_code == 0, printed.stderr
+    out = tmp_path / f"report.{fmt}"
+    assert run("compare", feed, "--format", fmt, "-o", out).exit_code == 0
+    for text in (printed.stdout, out.read_text(encoding="utf-8")):
+        assert "pwned" in text and "Plain Post" in text
+        assert_no_control(text)
 
 
 def test_error_lines_carry_no_control_characters(tmp_path, capsys) -> None:

@@ -158,6 +158,10 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
         from .render.html import to_html
 
         out = to_html(comparison)
+    if fmt != "json":
+        # Markdown and HTML are read in a terminal too (they print to stdout by default), and
+        # a control character means nothing in either; JSON keeps the data, escaped.
+        out = visible(out)
     if output:
         Path(output).write_text(out, encoding="utf-8")
     else:
