@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -320,3 +321,150 @@ def test_a_search_that_does_not_parse_says_it_was_read_as_words(tmp_path) -> Non
     data = json.loads(plain.stdout)
     assert data["hits"] and data["as_words"] is False
     assert "plain words" not in run("--db", db, "search", "warehouse").stderr
+
+
+# -- hostile text never drives the terminal --------------------------------------
+
+# Clear the screen, retitle the window, a C1 CSI (red) and a carriage return; a file name can
+# hold them all. Reports add an OSC 8 link (its URL has slashes, which a file name cannot).
+NAME_ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x9b31m\r"
+ESCAPES = NAME_ESCAPES + "\x1b]8;;http://evil.example/\x1b\\"
+# What may not be left once rich's own colours (SGR) are taken out: tab and newline are layout.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def hostile_inputs(folder: Path) -> tuple[Path, Path]:
+    """A JSONL whose outlets, titles and texts carry escape sequences, and an empty file (a
+    failure) whose name does."""
+    records = [
+        {"outlet": f"Evil{ESCAPES} Post", "title": f"Harbour fire{ESCAPES}",
+         "text": f"PORT ELLERY – A fire{ESCAPES} destroyed a grain warehouse at the port on "
+                 "Tuesday night. Crews fought the blaze for three hours, the fire chief said."},
+        {"outlet": "Plain Post", "title": "Warehouse fire at the port",
+         "text": "PORT ELLERY – Fire destroyed a grain warehouse at the port on Tuesday night. "
+                 "Firefighters needed three hours to bring the blaze under control."},
+    ]
+    feed = folder / "hostile.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    empty = folder / f"empty{NAME_ESCAPES}.txt"
+    empty.write_bytes(b"")
+    return feed, empty
+
+
+def assert_no_control(text: str) -> None:
+    left = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert not CONTROL.search(left), repr(left[:600])
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path) -> None:
+    feed, empty = hostile_inputs(tmp_path)
+    db = tmp_path / "news.db"
+    # FORCE_COLOR: rich writes as to a terminal; color=True: click keeps what it would print.
+    runner = CliRunner(env={"COLUMNS": "400", "FORCE_COLOR": "1"})
+    commands = [
+        ["ingest", "-q", feed, empty],
+        ["stories"],
+        ["search", "warehouse"],
+        ["failures"],
+        ["compare", feed, empty],
+    ]
+    shown = ""
+    for args in commands:
+        result = runner.invoke(cli, ["--db", db, *map(str, args)], catch_exceptions=False,
+                               color=True)
+        assert result.exit_code in (0, 1), result.output
+        assert_no_control(result.stdout)
+        assert_no_control(result.stderr)
+        shown += result.stdout + result.stderr
+    # What is left of the sequences shows as text.
+    assert "Evil[2J]0;pwned" in shown and "empty[2J]0;pwned31m.txt" in shown
+    # JSON is not a terminal: it keeps the data (escaped as \u001b).
+    data = json.loads(run("--db", db, "stories", "--format", "json").stdout)
+    outlets = {a["outlet"] for st in data["stories"] for a in st["articles"]}
+    assert f"Evil{ESCAPES} Post" in outlets
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_markdown_and_html_carry_no_control_characters(tmp_path, fmt: str) -> None:
+    feed, _ = hostile_inputs(tmp_path)
+    printed = run("compare", feed, "--format", fmt)
+    assert printed.exit_code == 0, printed.stderr
+    out = tmp_path / f"report.{fmt}"
+    assert run("compare", feed, "--format", fmt, "-o", out).exit_code == 0
+    for text in (printed.stdout, out.read_text(encoding="utf-8")):
+        assert "pwned" in text and "Plain Post" in text
+        assert_no_control(text)
+
+
+def test_error_lines_carry_no_control_characters(tmp_path, capsys) -> None:
+    config = tmp_path / f"broken{NAME_ESCAPES}.toml"
+    config.write_text("[newsweave\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(GOOD_A), "--config", str(config)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: [E001]") and "broken[2J]0;pwned31m.toml" in err
+    assert_no_control(err)
+
+
+# -- usage errors are found before any work, and exit 2 ---------------------------
+
+
+def test_a_since_that_is_not_a_date_is_a_usage_error(tmp_path) -> None:
+    db = tmp_path / "news.db"
+    result = run("--db", db, "stories", "--since", "garbage")
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--since" in message and "'garbage' is not an ISO 8601 date" in message
+    assert run("--db", db, "stories", "--since", "2025-03-19T14:30:00+00:00").exit_code == 0
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_search_limit_below_one_is_a_usage_error(tmp_path, limit: str) -> None:
+    result = run("--db", tmp_path / "news.db", "search", "fire", "--limit", limit)
+    assert result.exit_code == 2
+    assert "--limit" in result.stderr and "x>=1" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["compare", "ingest"])
+def test_published_must_be_an_iso_date(tmp_path, command: str) -> None:
+    db = tmp_path / "news.db"
+    result = run("--db", db, command, GOOD_A, "--published", "notadate")
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--published" in message and "'notadate' is not an ISO 8601 date or date-time" in message
+    assert "2025-03-19" in message
+    assert not db.exists()  # refused before the store was opened
+
+
+def test_published_date_time_is_kept_as_written() -> None:
+    result = run("compare", GOOD_A, "--format", "json", "--published", " 2025-05-09T08:30:00+02:00")
+    assert result.exit_code == 0, result.stderr
+    [article] = json.loads(result.stdout)["articles"]
+    assert article["published"] == "2025-05-09T08:30:00+02:00"
+    # A day must lead: the store and the clusterer read the first ten characters as one.
+    assert run("compare", GOOD_A, "--published", "20250509").exit_code == 2
+
+
+@pytest.mark.parametrize("command", [
+    ["compare", str(GOOD_A)], ["story", "s-any"], ["demo"],
+], ids=lambda c: c[0])
+def test_an_output_file_in_a_missing_folder_is_refused_first(tmp_path, command) -> None:
+    out = tmp_path / "missing" / "out.json"
+    result = run("--db", tmp_path / "news.db", *command, "-o", out)
+    assert result.exit_code == 2
+    message = flat(result.stderr)
+    assert "--output" in message and f"the folder '{out.parent}' does not exist" in message
+    assert not (tmp_path / "news.db").exists()  # nothing ran
+
+
+def test_an_output_file_under_a_file_or_a_folder_is_refused(tmp_path) -> None:
+    afile = tmp_path / "report.txt"
+    afile.write_text("x", encoding="utf-8")
+    result = run("compare", GOOD_A, "-o", afile / "out.json")
+    assert result.exit_code == 2
+    assert f"the folder '{afile}' is a file, not a folder" in flat(result.stderr)
+    result = run("compare", GOOD_A, "-o", tmp_path)
+    assert result.exit_code == 2 and "is a directory" in flat(result.stderr)
+    result = run("compare", GOOD_A, "-o", f"{tmp_path}/new/")
+    assert result.exit_code == 2 and "names a folder" in flat(result.stderr)

@@ -5,16 +5,21 @@ call, renders the result and turns ``NewsweaveError`` into a message and an
 exit code, in one place (``main``).
 
 Exit codes: 0 all inputs compared; 1 some input failed (the others are still
-compared and rendered); 2 bad usage or settings; 3 a model could not load.
+compared and rendered); 2 bad usage or settings (an option, a date or a filter that
+cannot be read: refused before any work starts); 3 a model could not load.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,13 +30,65 @@ from rich.text import Text
 
 from . import __version__
 from .config import JUDGES, Options
-from .errors import ConfigError, ModelError, NewsweaveError
+from .errors import ConfigError, ModelError, NewsweaveError, QueryError
 from .model import Comparison, InputFailure
+from .render.terminal import terminal_console, visible
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
 FORMATS = ("text", "json", "markdown", "html")
+# The dates the store and the clusterer read: a day first (they compare its first ten
+# characters), then an optional time and zone.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDate(click.ParamType):
+    """An ISO 8601 date or date-time, kept as written (stripped)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            if not _ISO_DAY.match(text):
+                raise ValueError(text)
+            date.fromisoformat(text[:10])
+            datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 date or date-time; write it like 2025-03-19 "
+                "or 2025-03-19T14:30:00+00:00",
+                param, ctx,
+            )
+        return text
+
+
+class OutputFile(click.Path):
+    """A file to write, checked before any work starts: its folder exists and takes files.
+
+    Without the check, a typo in ``-o`` was found only when the analysis was done and its
+    result had nowhere to go.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        name = os.fsdecode(path)
+        folder = os.path.dirname(name) or "."
+        if name.endswith(("/", os.sep)):
+            self.fail(f"{name!r} names a folder; give a file name", param, ctx)
+        if not os.path.isdir(folder):
+            what = "is a file, not a folder" if os.path.exists(folder) else "does not exist"
+            self.fail(f"the folder {folder!r} {what}; create it or write somewhere else",
+                      param, ctx)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"cannot create files in {folder!r}; write somewhere else", param, ctx)
+        return path
 
 
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,7 +122,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
                   show_default=True, help="Output format.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False),
+    @click.option("-o", "--output", type=OutputFile(),
                   help="Write the output to this file instead of standard output.")
     @click.option("--with-text", is_flag=True,
                   help="JSON: include each article's text (the offsets index it).")
@@ -82,11 +139,12 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
             with open(output, "w", encoding="utf-8") as fh:
                 from .render.terminal import render as render_terminal
 
-                render_terminal(comparison, Console(file=fh, width=120, force_terminal=False))
+                render_terminal(comparison, terminal_console(file=fh, width=120,
+                                                             force_terminal=False))
         else:
             from .render.terminal import render as render_terminal
 
-            render_terminal(comparison, Console())
+            render_terminal(comparison, terminal_console())
         return
     if fmt == "json":
         from .render.json import to_json
@@ -100,6 +158,10 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
         from .render.html import to_html
 
         out = to_html(comparison)
+    if fmt != "json":
+        # Markdown and HTML are read in a terminal too (they print to stdout by default), and
+        # a control character means nothing in either; JSON keeps the data, escaped.
+        out = visible(out)
     if output:
         Path(output).write_text(out, encoding="utf-8")
     else:
@@ -107,7 +169,7 @@ def render(comparison: Comparison, fmt: str, output: str | None, with_text: bool
 
 
 def report_failures(failures: Sequence[InputFailure]) -> int:
-    err = Console(stderr=True)
+    err = terminal_console(stderr=True)
     for f in failures:
         line = Text("error: ", style="bold red")
         line.append(f"{f.source}: {f.reason}")
@@ -126,8 +188,18 @@ def cli(ctx: click.Context, verbose: int, db: str | None) -> None:
     """Read the news across sources: what reports agree on, what only one says,
     and where they disagree, claim by claim."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_VisibleFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     ctx.obj = {"db": db}
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Log lines name inputs (file names, URLs, titles): no control character of theirs
+    reaches the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
 
 
 def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Library
@@ -145,7 +217,8 @@ def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Librar
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
-@click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
+@click.option("--published", type=IsoDate(), default=None,
+              help="Publication date of the given files: YYYY-MM-DD or an ISO 8601 date-time.")
 @click.option("--url", default=None, help="URL of the given file.")
 @click.option("--title", default=None, help="Title of the given file.")
 @output_options
@@ -179,7 +252,7 @@ def compare(
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="What to print; the HTML report is written either way.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="newsweave-demo.html",
+@click.option("-o", "--output", type=OutputFile(), default="newsweave-demo.html",
               show_default=True, help="Where to write the HTML report.")
 @model_options
 def demo(fmt: str, output: str, options: Options) -> None:
@@ -196,7 +269,8 @@ def demo(fmt: str, output: str, options: Options) -> None:
         click.echo(Path(output).read_text(encoding="utf-8"))
     else:
         render(result, fmt, None, False)
-    Console(stderr=True).print(f"Wrote the HTML report to [bold]{output}[/]", highlight=False)
+    terminal_console(stderr=True).print(Text.assemble("Wrote the HTML report to ",
+                                                      (output, "bold")), highlight=False)
     code = report_failures(result.failures)
     if code:
         raise click.exceptions.Exit(code)
@@ -217,7 +291,8 @@ def _fetch_permissions(options: Options, allow_private: bool, allow_link_local: 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--outlet", default=None, help="Outlet of the given files (wins over a sidecar).")
-@click.option("--published", default=None, help="Publication date YYYY-MM-DD of the given files.")
+@click.option("--published", type=IsoDate(), default=None,
+              help="Publication date of the given files: YYYY-MM-DD or an ISO 8601 date-time.")
 @click.option("--allow-private", is_flag=True,
               help="Allow fetching from private and loopback addresses (not link-local: "
                    "see --allow-link-local).")
@@ -251,7 +326,7 @@ def ingest(
     library = open_library(ctx, options)
     library.batch_size = max(1, batch_size)
     meta = {k: v for k, v in {"outlet": outlet, "published": published}.items() if v}
-    err = Console(stderr=True)
+    err = terminal_console(stderr=True)
     with Progress(console=err, transient=True, disable=quiet) as bar:
         task = bar.add_task("analysing", total=None)
         report = library.ingest(
@@ -273,7 +348,9 @@ def ingest(
 
 
 @cli.command()
-@click.option("--since", default=None, help="Only stories updated since this ISO date or time.")
+@click.option("--since", type=IsoDate(), default=None,
+              help="Only stories updated since this ISO 8601 date or date-time (UTC unless it "
+              "says otherwise).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.pass_context
@@ -296,7 +373,7 @@ def stories(ctx: click.Context, since: str | None, fmt: str) -> None:
             Text(st["id"]), Text(st["title"] or ""), str(len(arts)),
             str(sum(1 for a in arts if not a["copy_of"])), Text(", ".join(outlets)),
         )
-    Console().print(table)
+    terminal_console().print(table)
 
 
 @cli.command()
@@ -315,15 +392,16 @@ def story(
     library = open_library(ctx, options)
     live = library.store.resolve_story(story_id)
     if live != story_id:
-        Console(stderr=True).print(
-            f"story {story_id} was merged into {live}; showing {live}", highlight=False
+        terminal_console(stderr=True).print(
+            Text(f"story {story_id} was merged into {live}; showing {live}")
         )
     render(library.compare_story(live), fmt, output, with_text)
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="Most hits to show.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Most hits to show.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.pass_context
@@ -338,7 +416,7 @@ def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
         return
     if as_words:
         click.echo("searched as plain words: the query is not valid FTS5 syntax", err=True)
-    console = Console()
+    console = terminal_console()
     for h in hits:
         line = Text(f"{h.article_id}  ", style="cyan")
         line.append(f"{h.outlet or '?'}: {h.title or ''}", style="bold")
@@ -360,7 +438,7 @@ def failures(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps({"failures": [r.to_dict() for r in rows]}, ensure_ascii=False,
                               indent=2))
         return
-    console = Console()
+    console = terminal_console()
     for r in rows:
         line = Text(f"{r.source}", style="bold")
         line.append(f" ({r.count}x, last {r.last_seen}): {r.reason}")
@@ -376,7 +454,7 @@ def recluster(ctx: click.Context, options: Options) -> None:
     """Re-group every stored report into stories from scratch (after re-tuning)."""
     library = open_library(ctx, options)
     assignment = library.recluster()
-    Console(stderr=True).print(
+    terminal_console(stderr=True).print(
         f"{len(assignment)} reports in {len(set(assignment.values()))} stories", highlight=False
     )
 
@@ -405,7 +483,7 @@ def watch(
 
     options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
-    console = Console()
+    console = terminal_console()
     done = 0
     while True:
         report, lines = library.poll_feeds(list(feeds))
@@ -486,6 +564,11 @@ def _require_store(ctx: click.Context) -> None:
         )
 
 
+def _error_line(exc: NewsweaveError) -> None:
+    """``error: <message>`` on stderr; the message may quote an input, so no controls."""
+    click.echo(f"error: {visible(str(exc))}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the one place errors become messages and exit codes."""
     try:
@@ -494,18 +577,21 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(visible(shown.getvalue()), err=True, nl=False)
         sys.exit(EXIT_USAGE)
     except click.exceptions.Abort:
         sys.exit(130)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
+    except (ConfigError, QueryError) as exc:
+        # A query or filter the store cannot run is the caller's to fix, like a bad option.
+        _error_line(exc)
         sys.exit(EXIT_USAGE)
     except ModelError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _error_line(exc)
         sys.exit(EXIT_MODEL)
     except NewsweaveError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _error_line(exc)
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 

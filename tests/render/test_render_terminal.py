@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import io
+import re
+
 from rich.console import Console
+from rich.text import Text
 
 from newsweave.model import Comparison
-from newsweave.render.terminal import render
+from newsweave.render.terminal import render, terminal_console, visible
 
 
 def _text(comparison: Comparison, width: int) -> str:
@@ -75,3 +79,41 @@ def test_report_text_is_not_rich_markup(hostile: Comparison) -> None:
     assert "happened [bold]now[/bold] [/oops]." in out
     assert "<script>alert(1)</script>" in out  # plain text in a terminal is harmless
     assert "✓" in _row(out, "c1")
+
+
+# What a hostile report would send: clear the screen, retitle the window, an OSC 8 link, a C1
+# CSI (red), a carriage return that rewrites the line, and a bell.
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\\x9b31m\r\x07"
+
+
+def _only_styles(out: str) -> str:
+    """``out`` without rich's own colour codes (SGR): what is left must have no control."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", out)
+
+
+def test_control_characters_in_reports_never_reach_the_terminal(story: Comparison) -> None:
+    first = story.articles[0].article
+    first.outlet = f"Harbor{ESCAPES}Gazette"
+    first.title = f"Fire{ESCAPES} at the port"
+    first.dateline = f"HALDEN{ESCAPES}"
+    story.claims[0].text = f"A fire{ESCAPES} hit a grain warehouse."
+    story.brief[0].text = f"Fire{ESCAPES} at the port."
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor",
+                      width=160)
+    render(story, console)
+    out = console.file.getvalue()
+    assert "\x1b[" in out  # the styles are still there
+    left = _only_styles(out)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", left), repr(left[:400])
+    # What is left of a sequence shows as text; the layout around it holds.
+    assert "Harbor[2J]0;pwned]8;;http://evil.example/\\31mGazette" in left
+    assert "Metro Wire" in left and "Conflicts" in left
+
+
+def test_terminal_console_prints_styles_but_not_controls() -> None:
+    console = terminal_console(file=io.StringIO(), force_terminal=True, width=80)
+    console.print(Text(f"a{ESCAPES}b\nc", style="bold"))
+    out = console.file.getvalue()
+    assert out.startswith("\x1b[1m")
+    assert _only_styles(out) == "a[2J]0;pwned]8;;http://evil.example/\\31mb\nc\n"
+    assert visible(f"x{ESCAPES}\ty\n") == "x[2J]0;pwned]8;;http://evil.example/\\31m\ty\n"

@@ -1,14 +1,21 @@
 """The rich console view: sources, the brief, a claim-by-outlet grid, and the conflicts.
 
 Report text reaches rich only inside ``Text`` objects, never as a markup string, so a report
-that contains ``[bold]`` or ``[link=...]`` prints as written.
+that contains ``[bold]`` or ``[link=...]`` prints as written. Control characters in it (an
+escape sequence that clears the screen or retitles the window) never reach the terminal:
+``visible`` removes them, and ``terminal_console`` applies it to everything a console prints.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType, RenderHook
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -59,6 +66,54 @@ STATUS_STYLE = {
 }
 
 
+# What a terminal acts on rather than shows: the C0 controls (ESC starts the sequences that
+# clear the screen, retitle the window or hide a link; CR rewrites the line), DEL, and the C1
+# controls (U+009B is CSI by itself on some terminals). Tab and newline are layout and stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` without the control characters a terminal would act on.
+
+    They are removed rather than replaced: rich measures them as zero cells wide, so removing
+    them after the layout keeps tables aligned. What is left of a sequence (``[2J``) shows as
+    plain text, so the reader still sees that something was there.
+    """
+    return _CONTROL.sub("", text)
+
+
+class _Visible:
+    """A renderable printed with ``visible`` applied to its text segments.
+
+    Control segments are rich's own (cursor moves of a progress bar), never report text.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for segment in console.render(self.renderable, options):
+            if segment.control or not _CONTROL.search(segment.text):
+                yield segment
+            else:
+                yield Segment(visible(segment.text), segment.style)
+
+
+class _VisibleOnly(RenderHook):
+    """Wraps everything a console prints in ``_Visible``: the one place, for every path."""
+
+    def process_renderables(self, renderables: list[Any]) -> list[Any]:
+        return [_Visible(r) for r in renderables]
+
+
+def terminal_console(**kwargs: Any) -> Console:
+    """A rich ``Console`` (same arguments) that never prints a control character from the
+    data it is given; styles, which rich writes itself, still work."""
+    console = Console(**kwargs)
+    console.push_render_hook(_VisibleOnly())
+    return console
+
+
 def _t(value: object, style: str = "") -> Text:
     """Any value as plain text (no markup parsing)."""
     return Text("" if value is None else str(value), style=style)
@@ -79,8 +134,17 @@ def render(comparison: Comparison, console: Console) -> None:
     cited sentences; a claim table (one row per claim group, one column per report: ✓ the
     report states the claim, ✗ its version is on the other side of a conflict, blank when it is
     silent) with status and independent source count; then every conflict with its type, its
-    detail and each side's span.
+    detail and each side's span. Control characters in the reports are not printed, whatever
+    ``console`` is.
     """
+    console.push_render_hook(_VisibleOnly())
+    try:
+        _render(comparison, console)
+    finally:
+        console.pop_render_hook()
+
+
+def _render(comparison: Comparison, console: Console) -> None:
     labels = source_labels(comparison)
     articles = article_map(comparison)
     order = [a.article.id for a in comparison.articles]
@@ -265,4 +329,4 @@ def render(comparison: Comparison, console: Console) -> None:
             console.print()
 
 
-__all__ = ["render"]
+__all__ = ["render", "terminal_console", "visible"]
