@@ -316,3 +316,14 @@ def test_record_with_a_wrong_length_is_named_by_its_offset(tmp_path):
     assert failure.reason.startswith(
         f"the record at offset {record_at} does not end where its Content-Length says"
     )
+
+
+def test_response_without_a_target_uri_is_a_corrupt_record_not_a_crash(tmp_path):
+    # warcio raised AttributeError on it ('NoneType' has no attribute 'startswith').
+    path = write_archive(tmp_path / "no-uri.warc", gzip=False)
+    data = path.read_bytes()
+    at = data.index(b"WARC-Target-URI: " + BAKERY_URL.encode())
+    path.write_bytes(data[:at] + b"X" + data[at + 1 :])
+    articles, failures = read_inputs([path])
+    assert [a.title for a in articles] == ["New crane for Wester Quay"]
+    assert "is corrupt at the record at offset" in failures[0].reason

@@ -12,6 +12,7 @@ the memory of the machine.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import zlib
 from typing import Any
@@ -37,6 +38,8 @@ MAX_EXPANSION = 100
 #: Decompressed bytes before ``MAX_EXPANSION`` is checked: a small archive of
 #: repetitive pages may expand more than a big one without being a bomb.
 EXPANSION_FLOOR = 64 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DRAIN_BYTES = 65_536
@@ -135,6 +138,19 @@ def read_warc(
                 )
             )
             return articles, failures
+        # warcio trips over some broken headers with errors of its own making
+        # (AttributeError on a response without a target URI); what it cannot
+        # parse is a corrupt record, and it must not stop the other inputs.
+        except Exception as exc:
+            logger.debug("warcio failed on %s", path, exc_info=True)
+            failures.append(
+                InputFailure(
+                    path,
+                    f"is corrupt at the record at offset {archive.offset} (its headers could "
+                    f"not be parsed: {type(exc).__name__}); the records before it were read; "
+                    "check the file, or fetch it again",
+                )
+            )
     if not articles and not failures:
         failures.append(
             InputFailure(
