@@ -245,3 +245,12 @@ def test_a_broken_feed_file_is_a_failure_not_a_report(tmp_path):
     articles, failures = read_inputs([path])
     assert articles == []
     assert "is not an RSS or Atom feed feedparser can read" in failures[0].reason
+
+
+def test_a_feed_whose_encoding_name_is_not_utf8_is_a_failure(tmp_path):
+    # feedparser raised UnicodeDecodeError on it (found by fuzzing).
+    path = tmp_path / "feed.xml"
+    path.write_bytes(LOCAL_FEED.encode().replace(b'encoding="UTF-8"', b'encoding="UTF-\xb8"'))
+    articles, failures = read_inputs([path, _good(tmp_path)])
+    assert [a.text for a in articles] == [GOOD]
+    assert "is not an RSS or Atom feed feedparser can read" in failures[0].reason

@@ -213,10 +213,19 @@ def _parse(content: bytes, encoding: str | None, source: str, *, base: str) -> A
         content_type += f"; charset={encoding}"
     # A file object, never a string: feedparser fetches strings that look
     # like URLs or file names by itself.
-    parsed = feedparser.parse(
-        io.BytesIO(content),
-        response_headers={"content-location": base, "content-type": content_type},
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content),
+            response_headers={"content-location": base, "content-type": content_type},
+        )
+    # feedparser catches what it expects; anything else (a UnicodeDecodeError
+    # on an encoding declaration in bytes that are not UTF-8) is a feed it
+    # cannot read, and one such feed must not stop the other inputs.
+    except Exception as exc:
+        logger.debug("feedparser failed on %s", source, exc_info=True)
+        raise IngestError(
+            source, f"is not an RSS or Atom feed feedparser can read (it failed: {exc!r})"
+        ) from exc
     # A feed with small faults but entries is read (feedparser is lenient on
     # purpose); one with faults and no entries is broken or no feed at all.
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
