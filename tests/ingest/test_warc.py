@@ -327,3 +327,29 @@ def test_response_without_a_target_uri_is_a_corrupt_record_not_a_crash(tmp_path)
     articles, failures = read_inputs([path])
     assert [a.title for a in articles] == ["New crane for Wester Quay"]
     assert "is corrupt at the record at offset" in failures[0].reason
+
+
+def test_a_gigabyte_bomb_is_read_in_bounded_memory(tmp_path):
+    # 1 GiB of zeros in about 1 MB, as ingest and compare met it: they grew
+    # to 23 GB before the kernel killed them. Here the reader runs in a child
+    # whose address space is capped at 1 GiB.
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(_gzip_stream(bytes(1 << 20) for _ in range(1024)))
+    script = (
+        "import json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from newsweave.ingest import read_inputs\n"
+        "articles, failures = read_inputs([sys.argv[1]])\n"
+        "print(json.dumps([len(articles), [f.reason for f in failures]]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    count, reasons = json.loads(proc.stdout)
+    assert count == 0
+    assert len(reasons) == 1 and "a header line is longer than" in reasons[0]
