@@ -254,3 +254,14 @@ def test_a_feed_whose_encoding_name_is_not_utf8_is_a_failure(tmp_path):
     articles, failures = read_inputs([path, _good(tmp_path)])
     assert [a.text for a in articles] == [GOOD]
     assert "is not an RSS or Atom feed feedparser can read" in failures[0].reason
+
+
+def test_a_feed_entry_whose_link_does_not_parse_is_read_without_it(tmp_path):
+    # urlsplit raised ValueError ("Invalid IPv6 URL") on it (found by fuzzing).
+    path = tmp_path / "feed.xml"
+    path.write_text(LOCAL_FEED.replace("https://ashcombe.example/news/orchard",
+                                       "https://ashcombe]example/news/orchard"), "utf-8")
+    articles, _ = read_inputs([path])
+    (article,) = articles
+    assert article.title == "Orchard replanted"
+    assert article.url is None

@@ -319,8 +319,12 @@ def _entry_link(entry: Any, base: str) -> str | None:
     ]
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
-            url = urljoin(base, candidate.strip())
-            if urlsplit(url).scheme.lower() in ("http", "https"):
+            try:
+                url = urljoin(base, candidate.strip())
+                scheme = urlsplit(url).scheme.lower()
+            except ValueError:  # "Invalid IPv6 URL": a stray bracket in the host
+                continue
+            if scheme in ("http", "https"):
                 return url
     return None
 
