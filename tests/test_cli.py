@@ -468,3 +468,52 @@ def test_an_output_file_under_a_file_or_a_folder_is_refused(tmp_path) -> None:
     assert result.exit_code == 2 and "is a directory" in flat(result.stderr)
     result = run("compare", GOOD_A, "-o", f"{tmp_path}/new/")
     assert result.exit_code == 2 and "names a folder" in flat(result.stderr)
+
+def _hostile_batch(folder: Path) -> list[str]:
+    """A folder of hostile inputs beside two good reports; the names of the bad ones."""
+    import gzip
+
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_A.read_text(encoding="utf-8"), encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), b"good-\xff\xfe.txt"), "wb") as fh:
+        fh.write(GOOD_B.read_bytes())
+    (folder / "bomb.warc.gz").write_bytes(gzip.compress(bytes(16 << 20)))
+    (folder / "long.txt").write_text("Word " * 300_000, encoding="utf-8")
+    (folder / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    (folder / "feed.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ha">]><rss version="2.0"><channel>'
+        "<item><title>&a;</title><description>&a;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (folder / "malformed.html").write_text("<html><body><p>Hello world!<div><p", "utf-8")
+    with open(os.path.join(os.fsencode(folder), b"empty-\xff.txt"), "wb"):
+        pass
+    return ["bomb.warc.gz", "deep.json", "empty-\\xff.txt", "feed.xml", "long.txt",
+            "malformed.html"]
+
+
+def test_compare_a_hostile_batch_reads_the_good_reports(tmp_path) -> None:
+    bad = _hostile_batch(tmp_path / "batch")
+    result = run("compare", tmp_path / "batch", "--format", "json")
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert sorted(line.split(": ")[1].rsplit("/", 1)[1] for line in lines) == bad
+    obj = json.loads(result.stdout)
+    assert sorted(a["path"].rsplit("/", 1)[1] for a in obj["articles"]) == [
+        "good-\\xff\\xfe.txt", "good.txt"
+    ]
+
+
+def test_ingest_a_hostile_batch_stores_the_good_reports_and_every_failure(tmp_path) -> None:
+    bad = _hostile_batch(tmp_path / "batch")
+    db = tmp_path / "news.db"
+    result = run("--db", db, "ingest", "-q", tmp_path / "batch")
+    assert result.exit_code == 1
+    failures = json.loads(run("--db", db, "failures", "--format", "json").stdout)["failures"]
+    assert sorted(f["source"].rsplit("/", 1)[1] for f in failures) == bad
+    assert all(len(f["reason"]) < 1100 for f in failures)
+    from newsweave.store import Store
+
+    with Store(db) as store:
+        [story] = store.stories()
+        assert len(story.article_ids) == 2

@@ -6,6 +6,51 @@ prints or exits: the CLI (and later the web app) turns these into output.
 
 from __future__ import annotations
 
+import re
+
+#: The longest reason a failure message keeps. Reasons quote their input (a
+#: first line, a bad value); a 10 KB gzip bomb once made a 42 MB message, and
+#: a 42 MB row in the store. A few hundred characters say all there is to say.
+MAX_REASON_CHARS = 1000
+#: The longest input name kept: a path, a URL, ``file.jsonl:LINE``.
+MAX_SOURCE_CHARS = 400
+
+# Lone surrogates cannot be written as UTF-8 (to a terminal, a log, the
+# store): a file name that is not UTF-8 decodes to U+DC80-U+DCFF (one per
+# byte), and a JSON string may hold any of U+D800-U+DFFF.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` safe to print and store: lone surrogates as backslash escapes, at
+    most ``limit`` characters (the cut is marked, with how much was left out).
+
+    A file name's undecodable bytes come back as ``\\xff``, as Python shows bytes,
+    so the name printed is still recognisable.
+
+    Example:
+        >>> printable(os.fsdecode(b"bad\\xff.txt"))
+        'bad\\\\xff.txt'
+    """
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(_escape, text)
+    if limit is not None and len(text) > limit:
+        cut = len(text) - limit
+        text = f"{text[:limit]}... ({cut:,} more characters)"
+    return text
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (and so cannot be encoded as UTF-8)."""
+    return _SURROGATE.search(text) is not None
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
 
 class NewsweaveError(Exception):
     """Base class of every error newsweave raises on purpose.
@@ -44,9 +89,10 @@ class IngestError(NewsweaveError):
     code = "E010"
 
     def __init__(self, source: str, reason: str) -> None:
-        self.source = source
-        self.reason = reason
-        super().__init__(f"{source}: {reason}")
+        # Cut and escaped here, once, so that no reader can forget to.
+        self.source = printable(source, MAX_SOURCE_CHARS)
+        self.reason = printable(reason, MAX_REASON_CHARS)
+        super().__init__(f"{self.source}: {self.reason}")
 
 
 class ExtractionError(IngestError):

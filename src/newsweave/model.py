@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import MAX_REASON_CHARS, MAX_SOURCE_CHARS, printable
+
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if not k.startswith("_")}
@@ -310,10 +312,18 @@ class BriefItem:
 
 @dataclass(slots=True)
 class InputFailure:
-    """An input that could not be read, with the reason and what to do."""
+    """An input that could not be read, with the reason and what to do.
+
+    Both are cut to a sane length and escaped where they are not valid
+    Unicode (``errors.printable``), here, whoever makes the failure.
+    """
 
     source: str
     reason: str
+
+    def __post_init__(self) -> None:
+        self.source = printable(str(self.source), MAX_SOURCE_CHARS)
+        self.reason = printable(str(self.reason), MAX_REASON_CHARS)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

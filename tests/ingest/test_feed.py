@@ -271,3 +271,20 @@ def test_read_inputs_reads_a_feed_url_as_a_feed(site):
     ]
     assert [f.source for f in failures] == [site.url("/news/withdrawn")]
     assert site.hits("/feed") == 1
+
+
+def test_feed_served_with_a_dtd_is_refused_before_it_is_parsed(site, fetcher):
+    # text/xml with a DOCTYPE whose entity names a local file (XXE).
+    xxe = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY s SYSTEM "file:///etc/hostname">]>\n'
+        b'<rss version="2.0"><channel><title>T</title><item><title>&s;</title>'
+        b"<description>&s;</description></item></channel></rss>"
+    )
+    site.add("/xxe.xml", xxe, content_type="text/xml")
+    articles, failures = read_inputs(
+        [site.url("/xxe.xml")], dataclasses.replace(LOCAL, fetch_retries=0)
+    )
+    assert articles == []
+    (failure,) = failures
+    assert failure.source == site.url("/xxe.xml")
+    assert "declares a DTD or entities" in failure.reason

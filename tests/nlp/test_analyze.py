@@ -134,3 +134,11 @@ def test_threads_analyse_one_at_a_time_and_get_what_one_thread_gets(engine) -> N
         assert not done.wait(0.3)
     worker.join(timeout=60)
     assert done.is_set()
+
+
+def test_text_longer_than_the_pipeline_takes_is_a_named_error(engine) -> None:
+    from newsweave.errors import IngestError
+
+    long = Article(text="Word " * 300_000, id="long-report")
+    with pytest.raises(IngestError, match=r"long-report: is 1,500,000 characters long"):
+        engine.analyzer.analyze([long])

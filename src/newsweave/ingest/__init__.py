@@ -16,9 +16,16 @@ Which reader reads a file:
    (``warc.read_warc``).
 2. ``.jsonl`` / ``.ndjson``: one record per line (``jsonl.read_jsonl``).
 3. ``.json``: one record or a list of them (``jsonl.read_json``).
-4. ``.html`` / ``.htm`` / ``.xhtml``, or content that opens like an HTML page
+4. Content that opens with the root element of an RSS or Atom feed
+   (``feed.xml``): the content its entries carry (``feed.read_feed_file``;
+   its links are not fetched).
+5. ``.html`` / ``.htm`` / ``.xhtml``, or content that opens like an HTML page
    or has a ``<body`` tag: ``html.article_from_html``.
-5. Anything else (``.txt``, ``.md``, no extension): ``text.article_from_text``.
+6. Anything else (``.txt``, ``.md``, no extension): ``text.article_from_text``.
+
+Whatever the reader, a text that cannot stand as a report is refused with
+its reason (``text.check_report``): over ``MAX_REPORT_CHARS``, no words,
+markup rather than prose, or a page that gives under ``MIN_PAGE_WORDS`` words.
 
 Metadata of a text or HTML file is layered: what was extracted from the file,
 then its sidecar JSON (``story.json``, ``story.txt.json`` or
@@ -35,11 +42,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..config import Options
-from ..errors import ConfigError, IngestError
+from ..errors import ConfigError, IngestError, has_surrogates, printable
 from ..model import Article, InputFailure
+from .feed import looks_like_feed_bytes
 from .html import article_from_html, looks_like_html
 from .jsonl import article_from_record, read_json, read_jsonl, read_jsonl_file
-from .text import article_from_text, decode_bytes, find_sidecar, read_bytes, read_sidecar
+from .text import (
+    MAX_REPORT_CHARS,
+    article_from_text,
+    check_report,
+    decode_bytes,
+    find_sidecar,
+    read_bytes,
+    read_sidecar,
+)
 from .text import sidecar_names as _sidecar_names
 from .warc import is_warc_path
 
@@ -102,7 +118,7 @@ def read_inputs(
     try:
         for number, item in enumerate(inputs, 1):
             if isinstance(item, Article):
-                reader.articles.append(item)
+                reader.read_article(item)
             elif isinstance(item, dict):
                 reader.read_record(item, f"<input {number}>")
             elif isinstance(item, str) and item.strip()[:8].lower().startswith(_URL_PREFIXES):
@@ -119,7 +135,7 @@ def read_inputs(
                 )
     finally:
         reader.close()
-    return _unique_ids(reader.articles), reader.failures
+    return _unique_ids([_printable_names(a) for a in reader.articles]), reader.failures
 
 
 def _check_meta(meta: dict[str, str | None] | None) -> dict[str, str]:
@@ -169,6 +185,16 @@ class _Reader:
 
     def fail(self, source: str, reason: str) -> None:
         self.failures.append(InputFailure(source, reason))
+
+    def read_article(self, article: Article) -> None:
+        """Pass a caller's Article through, unless it is too long to analyse."""
+        if len(article.text) > MAX_REPORT_CHARS:
+            try:
+                check_report(article.text, article.path or article.url or article.id)
+            except IngestError as exc:
+                self.fail(exc.source, exc.reason)
+                return
+        self.articles.append(article)
 
     def read_record(self, record: dict[str, Any], source: str) -> None:
         try:
@@ -275,6 +301,9 @@ class _Reader:
             return
         try:
             data = read_bytes(path, self.options.max_bytes)
+            if looks_like_feed_bytes(data):
+                self.read_feed_file(path, data)
+                return
             is_html = ext in _HTML_EXTENSIONS or _looks_like_html_bytes(data)
             raw = decode_bytes(data, path, html=is_html)
             if ext in _JSONL_EXTENSIONS or ext == ".json":
@@ -298,6 +327,18 @@ class _Reader:
             self.fail(exc.source, exc.reason)
             return
         self.articles.append(self._override(self._with_sidecar(article, path)))
+
+    def read_feed_file(self, path: str, data: bytes) -> None:
+        """A feed saved as a file: the content of its entries (links are not fetched).
+
+        Raises:
+            IngestError: the feed declares a DTD or cannot be parsed.
+        """
+        from .feed import read_feed_file
+
+        feed = read_feed_file(path, data)
+        self.failures.extend(feed.failures)
+        self.articles.extend(self._override(a) for a in feed.articles)
 
     def _with_sidecar(self, article: Article, path: str) -> Article:
         # A broken sidecar costs only its metadata: the article is still read
@@ -324,6 +365,22 @@ def _apply(article: Article, fields: dict[str, str]) -> Article:
     for key, value in fields.items():
         setattr(article, key, value)
     return article
+
+
+def _printable_names(article: Article) -> Article:
+    """The article, its path and url escaped where they are not valid Unicode.
+
+    A file name that is not UTF-8 (``bad\\xff.txt`` on Linux) is read by its
+    real name but stored and shown as ``bad\\\\xff.txt``: its undecodable
+    bytes cannot be written to the store or a terminal as they are.
+    """
+    names = {
+        key: printable(value)
+        for key in ("path", "url", "id")
+        if isinstance(value := getattr(article, key), str) and has_surrogates(value)
+    }
+    # replace() copies: a caller's Article is never changed in place.
+    return dataclasses.replace(article, **names) if names else article
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:

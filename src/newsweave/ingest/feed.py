@@ -3,7 +3,10 @@
 The feed is fetched by newsweave's ``Fetcher`` (robots.txt, address checks,
 size cap) and only then parsed by feedparser, which never fetches anything
 itself. Each entry's link is read like any URL (``url.article_from_url``);
-the entry's own title, date and author fill what the page leaves out.
+the entry's own title, date and author fill what the page leaves out. A feed
+saved as a file (``read_feed_file``) gives the content its entries carry; its
+links are not fetched. A feed that declares a DTD or entities is refused
+before it is parsed, fetched or read from a file.
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ if TYPE_CHECKING:
     from ..config import Options
     from .fetch import Fetcher, FetchResult
 
-__all__ = ["FEED_TYPES", "FeedResult", "feed_from_response", "looks_like_feed", "read_feed"]
+__all__ = [
+    "FEED_TYPES",
+    "FeedResult",
+    "feed_from_response",
+    "looks_like_feed",
+    "looks_like_feed_bytes",
+    "read_feed",
+    "read_feed_file",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +51,20 @@ FEED_SNIFF_BYTES = 2048
 # mark, XML declaration, processing instructions (stylesheets), comments and
 # doctype. Anchored at the start, so a web page that mentions "<rss" in its
 # text is not a feed.
+# A doctype may carry an internal subset in brackets (where XXE and
+# billion-laughs feeds declare their entities).
 _FEED_ROOT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*"
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)\s*)*"
     rb"<(?:rss|feed|rdf:RDF)[\s>/]",
     re.S | re.I,
+)
+# The first element's start: what comes before it is the prolog.
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_NO_DTD = (
+    "declares a DTD or entities (<!DOCTYPE>, <!ENTITY>), which newsweave does not read "
+    "in feeds: entities can make an XML parser read local files (XXE) or expand without "
+    "end (billion laughs); ask the publisher for a feed without a DOCTYPE"
 )
 _CONTENT_TYPES_HTML = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -69,7 +90,42 @@ def looks_like_feed(result: FetchResult) -> bool:
     """Whether a fetched response is an RSS or Atom feed (by type, else by its start)."""
     if result.content_type in FEED_TYPES:
         return True
-    return _FEED_ROOT.match(result.content[:FEED_SNIFF_BYTES]) is not None
+    return looks_like_feed_bytes(result.content)
+
+
+def looks_like_feed_bytes(data: bytes) -> bool:
+    """Whether a document opens with the root element of an RSS or Atom feed."""
+    return _FEED_ROOT.match(data[:FEED_SNIFF_BYTES]) is not None
+
+
+def read_feed_file(path: str, data: bytes, source: str | None = None) -> FeedResult:
+    """Read the entries of a feed saved as a file.
+
+    Only the content an entry carries is read: a feed file's links are not
+    fetched (reading a file never goes on the network), and an entry with
+    only a link gets a failure saying to give the feed's URL instead.
+
+    Raises:
+        IngestError: the file declares a DTD, or is no feed feedparser can read.
+    """
+    where = source or path
+    parsed = _parse(data, None, where, base="")
+    feed_title = _text(parsed.feed.get("title"))
+    out = FeedResult(feed_title=feed_title)
+    for number, entry in enumerate(parsed.entries, 1):
+        link = _entry_link(entry, "")
+        try:
+            article = _content_article(entry, number, link, where)
+        except IngestError as exc:
+            out.failures.append(InputFailure(exc.source, exc.reason))
+            continue
+        article.path = path
+        out.articles.append(_with_entry_fields(article, entry, feed_title))
+    if not parsed.entries:
+        out.failures.append(
+            InputFailure(where, "the feed has no entries; there is nothing to read")
+        )
+    return out
 
 
 def read_feed(
@@ -114,29 +170,7 @@ def feed_from_response(
     """
     if result.not_modified:
         return FeedResult(etag=result.etag, last_modified=result.last_modified, not_modified=True)
-    # Imported here: only feeds pay for loading it.
-    import feedparser
-
-    # The charset goes to feedparser, the media type does not: for text/xml
-    # without a charset it would assume US-ASCII (RFC 3023) and give up.
-    content_type = "application/xml"
-    if result.encoding:
-        content_type += f"; charset={result.encoding}"
-    # A file object, never a string: feedparser fetches strings that look
-    # like URLs or file names by itself.
-    parsed = feedparser.parse(
-        io.BytesIO(result.content),
-        response_headers={"content-location": result.final_url, "content-type": content_type},
-    )
-    # A feed with small faults but entries is read (feedparser is lenient on
-    # purpose); one with faults and no entries is broken or no feed at all.
-    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
-        problem = parsed.get("bozo_exception")
-        detail = f" ({problem})" if problem else ""
-        raise IngestError(
-            result.url,
-            f"is not an RSS or Atom feed feedparser can read{detail}; check the URL",
-        )
+    parsed = _parse(result.content, result.encoding, result.url, base=result.final_url)
     feed_title = _text(parsed.feed.get("title"))
     out = FeedResult(etag=result.etag, last_modified=result.last_modified, feed_title=feed_title)
     if not parsed.entries:
@@ -158,6 +192,51 @@ def feed_from_response(
             continue
         out.articles.append(_with_entry_fields(article, entry, feed_title))
     return out
+
+
+def _parse(content: bytes, encoding: str | None, source: str, *, base: str) -> Any:
+    """feedparser's reading of a feed, once it is known to declare no DTD.
+
+    Raises:
+        IngestError: the feed declares a DTD or entities, or is broken.
+    """
+    first = _FIRST_ELEMENT.search(content)
+    if _DTD.search(content, 0, first.start() if first else len(content)):
+        raise IngestError(source, _NO_DTD)
+    # Imported here: only feeds pay for loading it.
+    import feedparser
+
+    # The charset goes to feedparser, the media type does not: for text/xml
+    # without a charset it would assume US-ASCII (RFC 3023) and give up.
+    content_type = "application/xml"
+    if encoding:
+        content_type += f"; charset={encoding}"
+    # A file object, never a string: feedparser fetches strings that look
+    # like URLs or file names by itself.
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content),
+            response_headers={"content-location": base, "content-type": content_type},
+        )
+    # feedparser catches what it expects; anything else (a UnicodeDecodeError
+    # on an encoding declaration in bytes that are not UTF-8) is a feed it
+    # cannot read, and one such feed must not stop the other inputs.
+    except Exception as exc:
+        logger.debug("feedparser failed on %s", source, exc_info=True)
+        raise IngestError(
+            source, f"is not an RSS or Atom feed feedparser can read (it failed: {exc!r})"
+        ) from exc
+    # A feed with small faults but entries is read (feedparser is lenient on
+    # purpose); one with faults and no entries is broken or no feed at all.
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        problem = parsed.get("bozo_exception")
+        detail = f" ({problem})" if problem else ""
+        raise IngestError(
+            source,
+            f"is not an RSS or Atom feed feedparser can read{detail}; check the "
+            + ("URL" if source.startswith(("http://", "https://")) else "file"),
+        )
+    return parsed
 
 
 def _entry_article(
@@ -185,9 +264,21 @@ def _entry_article(
                 raise
             logger.info("%s: %s; using the content the feed carries", link, exc.reason)
     # 2.
+    return _content_article(entry, number, link, feed.url)
+
+
+def _content_article(entry: Any, number: int, link: str | None, feed: str) -> Article:
+    """The article of the full content an entry carries (see ``_entry_article``)."""
+    content = _entry_content(entry)
     title = _text(entry.get("title"))
-    source = link or f"{feed.url} (entry {number}" + (f": {title})" if title else ")")
+    source = link or f"{feed} (entry {number}" + (f": {title})" if title else ")")
     if content is None:
+        if link is not None and not feed.startswith(("http://", "https://")):
+            raise IngestError(
+                f"{feed} (entry {number})",
+                f"carries no full content, only a link ({link}), and a feed file's links "
+                "are not fetched; give the feed's URL to read the linked pages",
+            )
         raise IngestError(
             source, "the feed entry has no link and no full content; there is nothing to read"
         )
@@ -228,8 +319,12 @@ def _entry_link(entry: Any, base: str) -> str | None:
     ]
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
-            url = urljoin(base, candidate.strip())
-            if urlsplit(url).scheme.lower() in ("http", "https"):
+            try:
+                url = urljoin(base, candidate.strip())
+                scheme = urlsplit(url).scheme.lower()
+            except ValueError:  # "Invalid IPv6 URL": a stray bracket in the host
+                continue
+            if scheme in ("http", "https"):
                 return url
     return None
 

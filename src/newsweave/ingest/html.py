@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-from ..errors import ExtractionError
+from ..errors import ExtractionError, IngestError
 from ..model import Article
-from .text import clean_text, parse_opening
+from .text import check_report, clean_text, parse_opening
 
 __all__ = ["article_from_html", "looks_like_html"]
 
@@ -64,6 +64,10 @@ def article_from_html(html: str, *, path: str | None = None, source: str | None 
     text = clean_text(getattr(doc, "text", None) or "") if doc is not None else ""
     if not text:
         raise ExtractionError(where, _NO_TEXT)
+    try:
+        check_report(text, where, extracted=True)
+    except IngestError as exc:
+        raise ExtractionError(exc.source, exc.reason) from None
     opening = parse_opening(text, known_title=_field(doc.title))
     title = _field(doc.title) or opening.title
     return Article(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import IngestError
+from ..errors import IngestError, printable
 from ..model import Article, InputFailure
 from .text import article_from_text, json_type, meta_fields
 
@@ -54,7 +54,7 @@ def article_from_record(
     # An explicit id is kept so records round-trip; otherwise the Article
     # derives one from its text.
     if isinstance(record_id, str) and record_id.strip():
-        article.id = record_id.strip()
+        article.id = printable(record_id.strip())
     elif record_id is not None:
         failures.append(
             InputFailure(
@@ -100,7 +100,9 @@ def read_jsonl_file(path: str, max_bytes: int) -> tuple[list[Article], list[Inpu
         with open(path, "rb") as fh:
             for number, raw in enumerate(_lines(fh, max_bytes), 1):
                 where = f"{path}:{number}"
-                if number == 1:
+                if number == 1 and raw is not _TOO_LONG:
+                    # An over-long first line is that line's fault, not a sign
+                    # that the file is binary: the lines after it are read.
                     if raw and _looks_binary(raw[:4096]):
                         raise IngestError(path, _BINARY_MESSAGE)
                     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -159,7 +161,7 @@ def _add_line(
     if not line.strip():
         return
     try:
-        record = json.loads(line)
+        record = _loads(line, where)
     except json.JSONDecodeError as exc:
         failures.append(
             InputFailure(
@@ -169,7 +171,28 @@ def _add_line(
             )
         )
         return
+    except IngestError as exc:
+        failures.append(InputFailure(exc.source, exc.reason))
+        return
     _add_record(record, where, source, articles, failures)
+
+
+def _loads(text: str, source: str) -> Any:
+    """``json.loads``, with nesting too deep for it said as an input's fault.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON.
+        IngestError: it nests deeper than Python's recursion limit allows
+            (``[`` 100,000 times), which no article record does.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise IngestError(
+            source,
+            "nests JSON lists or objects too deeply to read (thousands of levels); "
+            f"an article record is one flat object such as {_EXAMPLE}",
+        ) from None
 
 
 def _add_record(
@@ -196,7 +219,7 @@ def read_json(text: str, source: str) -> tuple[list[Article], list[InputFailure]
         IngestError: the file is not JSON, or not a record or list of records.
     """
     try:
-        data = json.loads(text)
+        data = _loads(text, source)
     except json.JSONDecodeError as exc:
         raise IngestError(
             source,

@@ -24,6 +24,7 @@ __all__ = [
     "META_KEYS",
     "Opening",
     "article_from_text",
+    "check_report",
     "clean_text",
     "decode_bytes",
     "find_sidecar",
@@ -82,6 +83,24 @@ WESTERN_ENCODING = "cp1252"
 #: and still count as text.
 MAX_BAD_CHAR_RATIO = 0.01
 
+#: The longest report text, in characters: spaCy's ``nlp.max_length``, the most
+#: its parser and entity recogniser take at once (about 1 GB of memory per
+#: 100,000 characters, its docs say). A longer text is refused, not cut: a
+#: cut would drop claims silently. No news report comes near it (1.5 MB of
+#: text is a book).
+MAX_REPORT_CHARS = 1_000_000
+#: The fewest words of text an HTML page must give to be a report. Extraction
+#: from a broken page, an index or an error page leaves a few words ("Page not
+#: found", a title); the shortest page in the tests gives 45, a news brief 30 or so.
+#: Plain texts and JSONL records are taken as given (one letter is enough):
+#: their text is what the user chose to compare.
+MIN_PAGE_WORDS = 8
+#: A text with this many tags or more may be markup ...
+MARKUP_MIN_TAGS = 3
+#: ... and is when it opens and ends with a tag, or its tags are over this
+#: share of its characters. Prose that quotes a tag or two stays far below.
+MARKUP_SHARE = 0.3
+
 # File signatures of formats people hand over by mistake; some (PDF) start
 # with plain ASCII, so the byte statistics alone would not catch them.
 _MAGIC = (
@@ -106,6 +125,9 @@ _BOMS = (
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1b")
 _BINARY_MESSAGE = "looks binary (e.g. an image or PDF); give a text, HTML or JSONL file"
 _RESAVE = "re-save it as UTF-8 (in most editors: Save As, encoding UTF-8) and try again"
+# An XML or HTML tag, comment, doctype or CDATA marker.
+_TAG = re.compile(r"<(?:[/?!]?[A-Za-z][^<>]{0,2000}|!--.{0,2000}?--|!\[CDATA\[)>?", re.S)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
 )
@@ -260,13 +282,20 @@ def _looks_like_text(text: str) -> bool:
 def clean_text(raw: str) -> str:
     """The only changes made to a text before it becomes ``Article.text``.
 
-    A leading byte-order mark goes, ``\\r\\n`` and ``\\r`` become ``\\n``, and
-    surrounding whitespace is stripped, once, here, so that every offset found
-    later indexes the stored text exactly.
+    A leading byte-order mark goes, ``\\r\\n`` and ``\\r`` become ``\\n``, lone
+    surrogates (which JSON's ``"\\ud800"`` escapes make, and which cannot be
+    stored or printed as UTF-8) become U+FFFD, and surrounding whitespace is
+    stripped, once, here, so that every offset found later indexes the stored
+    text exactly.
     """
-    text = raw.removeprefix("\ufeff")
+    text = valid_unicode(raw.removeprefix("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (one character for one)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 # --- title line and dateline ------------------------------------------------
@@ -462,12 +491,14 @@ def article_from_text(text: str, *, path: str | None = None, source: str | None 
     """Build an Article from a plain text, with its title line and dateline.
 
     Raises:
-        IngestError: the text is empty or whitespace only.
+        IngestError: the text is empty or whitespace only, or no report
+            (``check_report``).
     """
     text = clean_text(text)
+    where = source or path or "<text>"
     if not text:
-        where = source or path or "<text>"
         raise IngestError(where, "contains only whitespace; give the article text")
+    check_report(text, where)
     opening = parse_opening(text)
     return Article(
         text=text,
@@ -477,6 +508,63 @@ def article_from_text(text: str, *, path: str | None = None, source: str | None 
         published=opening.published,
         body_start=opening.body_start,
     )
+
+
+# --- what counts as a report -------------------------------------------------
+
+
+def check_report(text: str, source: str, *, extracted: bool = False) -> None:
+    """Refuse a cleaned text that cannot stand as a report.
+
+    1. Longer than ``MAX_REPORT_CHARS``: spaCy analyses at most that much at once.
+    2. No letter or digit at all: nothing to compare.
+    3. Markup (``looks_like_markup``): a feed, an XML file or a page read as text.
+    4. ``extracted`` (from an HTML page): fewer than ``MIN_PAGE_WORDS`` words,
+       which is a stub, an error page or a broken file, not the article.
+
+    Raises:
+        IngestError: naming ``source``, the rule and what to do.
+    """
+    # 1.
+    if len(text) > MAX_REPORT_CHARS:
+        raise IngestError(
+            source,
+            f"is {len(text):,} characters long, more than the {MAX_REPORT_CHARS:,} a report "
+            "may have (the language model reads at most that much at once); split it into "
+            "parts and give each as a report",
+        )
+    # 2.
+    if not any(ch.isalnum() for ch in text):
+        raise IngestError(source, "has no words (no letter or digit); give the article text")
+    # 3.
+    if looks_like_markup(text):
+        raise IngestError(
+            source,
+            "is markup (XML or HTML tags), not article text; give a saved HTML page a .html "
+            "name, or a feed's URL, or copy the article text into a .txt file",
+        )
+    # 4.
+    if extracted and len(text.split()) < MIN_PAGE_WORDS:
+        raise IngestError(
+            source,
+            f"has only {len(text.split())} word(s) of article text, fewer than the "
+            f"{MIN_PAGE_WORDS} a page must give; save the article page itself, or copy its "
+            "text into a .txt file",
+        )
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether a text is a markup document rather than prose that mentions a tag.
+
+    It is when it has ``MARKUP_MIN_TAGS`` tags or more and either opens and ends
+    with one (an XML file, a feed) or is mostly tags (``MARKUP_SHARE``).
+    """
+    tags = _TAG.findall(text)
+    if len(tags) < MARKUP_MIN_TAGS:
+        return False
+    if text.startswith("<") and text.endswith(">"):
+        return True
+    return sum(len(t) for t in tags) > MARKUP_SHARE * len(text)
 
 
 # --- sidecar metadata ---------------------------------------------------------
@@ -514,7 +602,7 @@ def read_sidecar(path: str, max_bytes: int) -> tuple[dict[str, str], list[InputF
                 f"metadata sidecar {what}; fix or delete it (the article was read without it)",
             )
         ]
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return {}, [
             InputFailure(
                 path,
@@ -558,7 +646,7 @@ def meta_fields(record: dict, source: str) -> tuple[dict[str, str], list[InputFa
             )
             continue
         if value.strip():
-            fields[key] = value.strip()
+            fields[key] = valid_unicode(value.strip())
     return fields, failures
 
 

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..config import DEFAULT_SPACY_MODELS, Options
-from ..errors import ModelError
+from ..errors import IngestError, ModelError
 from ..model import AnalyzedArticle, Article, Sentence
 from .claims import ClaimExtractor
 from .entities import TITLE_ABBREVIATIONS, extract_mentions
@@ -177,7 +177,20 @@ class Analyzer:
 
     def _make_doc(self, article: Article) -> Doc:
         """Tokenise, and cut the dateline off as a sentence of its own, so that
-        "PORT ELLERY –" is never parsed as the first sentence's subject."""
+        "PORT ELLERY –" is never parsed as the first sentence's subject.
+
+        Raises:
+            IngestError: the text is longer than the pipeline's ``max_length``
+                (``read_inputs`` refuses such texts; this catches an Article
+                handed in directly, before spaCy's bare ValueError would).
+        """
+        if len(article.text) > self.nlp.max_length:
+            raise IngestError(
+                article.path or article.url or article.id,
+                f"is {len(article.text):,} characters long, more than the "
+                f"{self.nlp.max_length:,} the language model analyses at once; split it "
+                "into parts and give each as a report",
+            )
         doc = self.nlp.make_doc(article.text)
         if article.body_start:
             for tok in doc:
