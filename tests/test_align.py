@@ -262,3 +262,25 @@ def test_bounds_and_estimates_leave_room_for_the_other_number():
                  "Damage was put at $US1 million ($1.5 million).")
     one = (Quantity("money", 14, 24, "$1 million", 1e6, "USD"), "Damage put at $1 million.")
     assert _ranges_meet(*converted, *one)  # the bracketed sum is the same one converted
+
+
+def test_titles_conflict_only_between_reports_of_one_time(engine):
+    """Offices change: "Senator Varga" in an undated report may be years before
+    "President Varga"; reports a few days apart should agree on the title."""
+    import newsweave
+    from newsweave.model import Article
+
+    def pair(published_a, published_b):
+        return [
+            Article(text="Senator Ilse Varga opened the Kessington harbour bridge on Monday.",
+                    outlet="A", published=published_a),
+            Article(text="President Ilse Varga opened the Kessington harbour bridge on Monday.",
+                    outlet="B", published=published_b),
+        ]
+
+    assert conflicts(newsweave.compare(pair(None, None), engine=engine), "role") == []
+    assert conflicts(newsweave.compare(pair("2025-05-05", "2026-09-01"), engine=engine),
+                     "role") == []
+    same_week = newsweave.compare(pair("2025-05-05", "2025-05-06"), engine=engine)
+    assert [c.detail for c in conflicts(same_week, "role")] == [
+        "Ilse Varga: Senator vs President"]

@@ -33,6 +33,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ from lemminflect import getInflection
 from .dedup import source_of
 from .model import (
     AnalyzedArticle,
+    Article,
     Claim,
     ClaimGroup,
     Conflict,
@@ -257,6 +259,11 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     if x.kind in ("money", "percent") and x.unit != y.unit:
         return False
 
+    if _anchors_differ(x, y, a, b):
+        # "a 10-year contract" sought is not "an eight-year deal" offered; an age given
+        # to one climber is not the age of another.
+        return False
+
     def only(c: Claim, q: Quantity) -> bool:
         return sum(o.kind == q.kind and not o.aside for o in c.quantities) == 1
 
@@ -269,11 +276,23 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         # Unanchored amounts: only when each claim gives just one of this kind.
         return (sum(q.kind == x.kind for q in a.quantities) == 1
                 and sum(q.kind == y.kind for q in b.quantities) == 1)
-    if _stem(x.anchor) == _stem(y.anchor):
-        return True
+    return not _anchors_differ(x, y, a, b)
+
+
+def _anchors_differ(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
+    """Both amounts measure a word, and the words differ with neither claim holding the
+    other's: what each counts is told apart by the report itself."""
+    if not x.anchor or not y.anchor or _stem(x.anchor) == _stem(y.anchor):
+        return False
+    if _names_a_person(x.anchor, a) and _names_a_person(y.anchor, b):
+        return True  # "36-year-old Duncan Rait" is not "31-year-old Robert Buckley"
     stems_a = {_stem(w) for w in a.lemmas}
     stems_b = {_stem(w) for w in b.lemmas}
-    return _stem(x.anchor) in stems_b or _stem(y.anchor) in stems_a
+    return _stem(x.anchor) not in stems_b and _stem(y.anchor) not in stems_a
+
+
+def _names_a_person(word: str, claim: Claim) -> bool:
+    return any(m.label == "PERSON" and word in m.text.lower().split() for m in claim.entities)
 
 
 #: Verbs that carry another verb's meaning ("will be able to return").
@@ -841,6 +860,8 @@ class Aligner:
                     pb, idb, mb = titled[y]
                     if source_of(ida, copy_of) == source_of(idb, copy_of):
                         continue
+                    if not _same_time(analyzed[pa].article, analyzed[pb].article):
+                        continue
                     ta = normalise_title(ma.title, places)  # type: ignore[attr-defined]
                     tb = normalise_title(mb.title, places)  # type: ignore[attr-defined]
                     if not titles_compatible(ta, tb):
@@ -873,6 +894,21 @@ class Aligner:
                 )
             )
         return groups
+
+
+#: Days apart within which two reports' titles for one person must agree: offices
+#: change ("Senator Obama", later "President Obama").
+ROLE_DAYS = 14
+
+
+def _same_time(a: Article, b: Article) -> bool:
+    """Both reports are dated, within ``ROLE_DAYS`` of each other; undated reports may
+    be years apart, and a title they differ on may be an earlier office."""
+    try:
+        da, db = (_dt.date.fromisoformat((x.published or "")[:10]) for x in (a, b))
+    except ValueError:
+        return False
+    return abs((da - db).days) <= ROLE_DAYS
 
 
 def _formal_title(m: EntityMention) -> bool:
@@ -912,8 +948,10 @@ def _polarity_differs(a: Claim, b: Claim) -> bool:
     return denies(a) != denies(b)
 
 
-#: "not only ... but" affirms.
-_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.I)
+#: Negations that affirm: "not only ... but", "not one person but several", "will not
+#: arrive until Monday" (it will arrive, on Monday).
+_NOT_ONLY = re.compile(
+    r"\bnot\s+only\b|\b(?:not|n't)\b(?=[^.;:!?]{0,80}?\b(?:but|until|till)\b)", re.I)
 #: A claim about what would, could or might be, or what is unknown, states no fact a
 #: report's plain statement could contradict.
 _HYPOTHETICAL = re.compile(

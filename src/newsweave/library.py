@@ -46,7 +46,7 @@ _Item = tuple[Article, AnalyzedArticle | None, DocFeatures | None]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'
@@ -641,7 +641,7 @@ class Library:
 
 
 #: Bump when what ``comparison_data`` stores changes: cached comparisons are recomputed.
-COMPARISON_CACHE_VERSION = "3"
+COMPARISON_CACHE_VERSION = "4"
 # Comparing is CPU-bound and loads the models: one at a time in a process.
 _COMPARE_LOCK = threading.Lock()
 

@@ -359,6 +359,10 @@ def test_absolute_dates(sentence: str, mention: str, iso: str) -> None:
         ("The fire started last Thursday.", "last Thursday", "2025-03-13"),
         ("The vote is next Tuesday.", "next Tuesday", "2025-03-25"),
         ("The vote is this Friday.", "this Friday", "2025-03-21"),
+        # A bare weekday after "will", "is expected to" is the coming one.
+        ("The coach is expected to return on Monday.", "Monday", "2025-03-24"),
+        ("The vote will be held Friday.", "Friday", "2025-03-21"),
+        ("The mayor will resign, she said. The fire started Friday.", "Friday", "2025-03-14"),
         ("The fire started two days ago.", "two days ago", "2025-03-18"),
         ("The fire started a week ago.", "a week ago", "2025-W11"),
         ("The fire started five years ago.", "five years ago", "2020"),
@@ -556,3 +560,9 @@ def test_describe_unresolved_date_uses_the_mention() -> None:
 
 def test_describe_other_currency() -> None:
     assert describe(q("money", 5e6, "KRW")) == "5 million KRW"
+
+
+def test_a_decade_is_not_its_first_year() -> None:
+    assert values("A take-over in the mid-1980s failed.", "date") == []
+    assert values("The plant closed in the 1990s.", "date") == []
+    assert values("The plant closed in mid-1980.", "date") == ["1980"]

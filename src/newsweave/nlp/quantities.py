@@ -213,6 +213,20 @@ _ONE_PRONOUN_BEFORE = frozenset(
 )
 _TIMEZONES = frozenset("gmt utc et est edt pst pdt bst cet cest ist jst local".split())
 _ONE_IDIOM_AFTER = frozenset("another other day point thing way hand side by".split())
+#: What makes a bare weekday the coming one: "will", "is expected to" and the like,
+#: in the same clause before it.
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|won't|(?:is|are|am)\s+(?:expected|scheduled|set|due|going|slated)\s+to"
+    r"|plans?\s+to|planning\s+to)\b|'ll\b|’ll\b")
+
+
+def _future_before(low: str, start: int, pos: int) -> bool:
+    """Whether the clause that ends at ``pos`` speaks of the future."""
+    lo = max(start, pos - 120)
+    clause = re.split(r"[.;!?]", low[lo:pos])[-1]
+    return bool(_FUTURE_RE.search(clause))
+
+
 _SPECIAL_WEEKDAY_BEFORE = frozenset(
     "good black super ash bloody cyber holy easter palm maundy shrove giving".split()
 )
@@ -723,6 +737,9 @@ def _relative_dates(sc: _Scan, out: list[_Cand]) -> None:
                     delta = (wd - ref.weekday()) % 7 or 7
                 elif mod == "this":
                     delta = (wd - ref.weekday()) % 7
+                elif mod in ("", "on") and _future_before(low, start, m.start()):
+                    # "is expected to return on Monday": the coming one.
+                    delta = (wd - ref.weekday()) % 7 or 7
                 else:
                     delta = -((ref.weekday() - wd) % 7)
                     if mod in ("last", "past") and delta == 0:
@@ -853,7 +870,8 @@ def _numbers(sc: _Scan, out: list[_Cand], counts: list) -> None:
         is_digit = raw[0].isdigit()
         if ns - 2 >= start and text[ns - 1] == "-" and text[ns - 2].isalnum():
             prev = _prev_word(low, ns - 1, start)
-            if prev in ("mid", "early", "late") and len(raw) == 4 and raw.isdigit():
+            if (prev in ("mid", "early", "late") and len(raw) == 4 and raw.isdigit()
+                    and low[ne : ne + 1] != "s"):  # "mid-1980s" is a decade, not 1980
                 out.append((ns, ne, "date", raw, None))
             continue  # "COVID-19", "F-16", the tail of "737-800"
         nxt_char = low[ne] if ne < end else ""
