@@ -130,7 +130,7 @@ def read_warc(
                 what = f"is corrupt at the record at offset {offset}"
                 kept = "; the records before it were read"
             if isinstance(exc, _Fault):
-                what = f"cannot be read on at the record at offset {offset}"
+                what = f"cannot be read past the record at offset {offset}"
             failures.append(
                 InputFailure(
                     path,
