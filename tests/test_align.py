@@ -191,6 +191,12 @@ def test_disagreements_in_appearance_stay_quiet(story_results):
     g = one_group_with(r, "We have no information on a motive")
     assert any("said Sgt. Mara Quell" in m.text for m in g.mentions)
     assert g.independent_sources == 2
+    # Nor are they one fact: the words tell them apart (another subject denied, another
+    # thing measured).
+    for told_apart in ("The firm's drivers are all signed on", "sought a five-year contract"):
+        assert one_group_with(r, told_apart).status == "single_source"
+    # A clause opened by "when" stays in its sentence's claim.
+    assert one_group_with(r, "will reopen when the inquiry ends").independent_sources == 2
 
 
 def test_facts_stated_in_other_words_join(story_results):

@@ -548,6 +548,8 @@ class Aligner:
                 f, other = (i, b) if ui.kind == "facet" else (j, a)
                 links.facet[(f, other)] = max(links.facet.get((f, other), 0.0), score)
                 continue
+            if told_apart(items[a].claim, items[b].claim):
+                continue
             key = (min(a, b), max(a, b))
             if score > links.claim.get(key, -1.0):
                 links.claim[key] = score
@@ -987,6 +989,29 @@ def same_subject(a: Claim, b: Claim) -> bool:
     thing: "the manager was not signed" does not deny that the drivers are."""
     (head_a, names_a), (head_b, names_b) = _subject_head(a), _subject_head(b)
     return bool(head_a) and head_a == head_b or bool(names_a & names_b)
+
+
+def told_apart(a: Claim, b: Claim) -> bool:
+    """Claims their own words tell apart, however alike they read: one denies what the
+    other holds, of another subject ("the drivers are signed on", "the manager was not"),
+    or both give amounts of one kind that measure different things and differ ("sought a
+    five-year contract", "offered a three-year deal")."""
+    if _polarity_differs(a, b) and _subjects_differ(a, b):
+        return True
+    for kind in _NUMBER_KINDS:
+        qa = [q for q in a.quantities if q.kind == kind and not q.aside]
+        qb = [q for q in b.quantities if q.kind == kind and not q.aside]
+        if qa and qb and not any(same_slot(x, y, a, b) or same_value(x, y) is True
+                                 for x in qa for y in qb):
+            return True
+    return False
+
+
+def _subjects_differ(a: Claim, b: Claim) -> bool:
+    """Both subjects are named or headed by a noun, and they are not the same (a
+    pronoun subject tells nothing apart)."""
+    (head_a, names_a), (head_b, names_b) = _subject_head(a), _subject_head(b)
+    return bool(head_a and head_b) and head_a != head_b and not names_a & names_b
 
 
 def _one_per_disagreement(conflicts: list[Conflict]) -> list[Conflict]:

@@ -72,7 +72,9 @@ def _is_clause_head(tok: Token, heads: set[int]) -> bool:
         return True
     if tok.dep_ == "advcl" and tok.i > tok.head.i and tok.pos_ in {"VERB", "AUX"}:
         has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
-        marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+        # "when" and "where" may be parsed as adverbs of the clause: marks all the same.
+        marks = {c.lower_ for c in tok.children if c.dep_ == "mark" or (
+            c.dep_ == "advmod" and c.i < tok.i and c.pos_ == "SCONJ")}
         if has_subject and marks and not marks & _CONTRAST_MARKS:
             return False
         after_comma = tok.i > 0 and any(
