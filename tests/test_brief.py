@@ -59,3 +59,28 @@ def test_single_source_lines_are_few_per_outlet_and_the_rest_folded(demo) -> Non
 def test_no_omission_paragraphs(demo) -> None:
     assert not [b for b in demo.brief if "does not report" in b.text]
     assert {b.kind for b in demo.brief} <= {"lead", "conflict", "corroborated", "single_source"}
+
+
+def test_the_lead_tells_each_event_once_and_whole(engine) -> None:
+    """Reports open with a headline and then tell the event whole: the lead gives the
+    event once, in the whole sentence, not the headline beside it."""
+    from newsweave import compare
+    from newsweave.model import Article
+
+    texts = [
+        "Harbour pilot Jonas Merrick dies at 81\nJonas Merrick, who guided ships into Port "
+        "Ellery for four decades, died on Sunday at his home in the old town, his family said. "
+        "He had retired from the harbour service in 2009. The harbour board will lower its "
+        "flag on Monday.",
+        "Harbour pilot Jonas Merrick dies at 81\nJonas Merrick, the pilot who guided ships into "
+        "Port Ellery for forty years, died on Sunday at home, his family said. The harbour "
+        "board will fly its flag at half-mast on Monday. He retired from the harbour service "
+        "in 2009.",
+    ]
+    result = compare([Article(text=t, outlet=o, published="2025-04-07")
+                      for t, o in zip(texts, ("Ellery Courier", "Coastline News"), strict=True)],
+                     engine=engine)
+    lead = [b.text for b in result.brief if b.kind == "lead"]
+    assert sum("died" in t or "dies" in t for t in lead) == 1, lead
+    assert not any("dies at 81" in t for t in lead), lead
+    assert any(t.startswith("Jonas Merrick") and "died on Sunday" in t for t in lead), lead

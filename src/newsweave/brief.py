@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .align import same_subject
 from .dedup import source_of
 from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention
 
@@ -34,6 +35,8 @@ SHOWN_PER_OUTLET = 3
 REPEAT_JACCARD = 0.6
 #: Words a fact needs to stand as a sentence of the lead.
 MIN_LEAD_WORDS = 6
+#: Fewer words than this read as a headline: a fuller telling of its event replaces it.
+WHOLE_SENTENCE_WORDS = 10
 
 
 def _cite(mentions: Sequence[Mention]) -> list[Citation]:
@@ -64,13 +67,32 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[^\W\d_]{3,}", text))
 
 
-def _repeats(text: str, chosen: list[str]) -> bool:
-    words = _words(text)
+def _repeats(g: ClaimGroup, chosen: list[ClaimGroup]) -> bool:
+    """Whether ``g`` says again what a fact already in the lead says: mostly the same
+    words, or the same thing done by the same subject ("Gigante died in prison", "The
+    Chin' Gigante dies in prison"), as two reports' openings word one event."""
+    words = _words(g.text)
     for other in chosen:
-        o = _words(other)
+        o = _words(other.text)
         if words and o and len(words & o) / len(words | o) >= REPEAT_JACCARD:
             return True
+        if _same_event(g, other):
+            return True
     return False
+
+
+#: Verbs too light to tell one event from another.
+_LIGHT = frozenset({"be", "have", "say", "tell", "do", "get", "make"})
+
+
+def _same_event(a: ClaimGroup, b: ClaimGroup) -> bool:
+    if not a._claims or not b._claims:
+        return False
+    x, y = a._claims[0], b._claims[0]
+    if not x.predicate or x.predicate != y.predicate or x.predicate in _LIGHT:
+        return False
+    named = {m.key for m in x.entities if m.key} & {m.key for m in y.entities if m.key}
+    return x.negated == y.negated and (same_subject(x, y) or bool(named))
 
 
 def make_brief(
@@ -113,9 +135,19 @@ def make_brief(
         for g in candidates:
             if len(lead) >= upto:
                 break
-            if len(g.text.split()) >= MIN_LEAD_WORDS and not _repeats(
-                    g.text, [x.text for x in lead]):
+            if len(g.text.split()) < MIN_LEAD_WORDS:
+                continue
+            if not _repeats(g, lead):
                 lead.append(g)
+                continue
+            # A headline's few words ("Gigante dies in prison") give way to a sentence
+            # that tells the same event whole.
+            for n, x in enumerate(lead):
+                if (_same_event(g, x) and len(x.text.split()) < WHOLE_SENTENCE_WORDS
+                        and len(g.text.split()) > len(x.text.split())
+                        and not _repeats(g, lead[:n] + lead[n + 1:])):
+                    lead[n] = g
+                    break
 
     take(candidates, LEAD_MAX)
     if len(lead) < LEAD_MIN:
