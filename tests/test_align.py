@@ -290,3 +290,22 @@ def test_titles_conflict_only_between_reports_of_one_time(engine):
     same_week = newsweave.compare(pair("2025-05-05", "2025-05-06"), engine=engine)
     assert [c.detail for c in conflicts(same_week, "role")] == [
         "Ilse Varga: Senator vs President"]
+
+
+def test_counts_of_different_things_are_not_one_slot():
+    from newsweave.align import same_slot
+    from newsweave.model import Claim, Quantity
+
+    def claim(text: str, number: str, value: float, unit: str) -> tuple[Quantity, Claim]:
+        start = text.index(number)
+        q = Quantity("count", start, start + len(number), number, value, unit)
+        return q, Claim(id="c", article="a", sentence=0, start=0, end=len(text), text=text,
+                        quantities=[q], lemmas=["charge", "accused"])
+
+    arson = claim("The accused was charged with two counts of arson.", "two counts", 2, "count")
+    burglary = claim("The accused was charged with one count of burglary.", "one count", 1,
+                     "count")
+    also_arson = claim("The accused was charged with one count of arson.", "one count", 1,
+                       "count")
+    assert not same_slot(arson[0], burglary[0], arson[1], burglary[1])
+    assert same_slot(arson[0], also_arson[0], arson[1], also_arson[1])

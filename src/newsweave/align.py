@@ -259,7 +259,7 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     if x.kind in ("money", "percent") and x.unit != y.unit:
         return False
 
-    if _anchors_differ(x, y, a, b):
+    if _anchors_differ(x, y, a, b) or _told_apart_by_words(x, y, a, b):
         # "a 10-year contract" sought is not "an eight-year deal" offered; an age given
         # to one climber is not the age of another.
         return False
@@ -289,6 +289,25 @@ def _anchors_differ(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     stems_a = {_stem(w) for w in a.lemmas}
     stems_b = {_stem(w) for w in b.lemmas}
     return _stem(x.anchor) not in stems_b and _stem(y.anchor) not in stems_a
+
+
+def _told_apart_by_words(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
+    """Counts of different things: "two counts of possession", "one count of attempted
+    murder"."""
+    of_x, of_y = _of_what(x, a), _of_what(y, b)
+    return bool(of_x and of_y) and _stem(of_x) != _stem(of_y)
+
+
+def _of_what(q: Quantity, c: Claim) -> str | None:
+    """The noun a count is "of", where the claim's own words show it."""
+    lo, hi = q.start - c.start, q.end - c.start
+    if q.kind != "count" or lo < 0 or c.text[lo:hi] != q.text:
+        return None
+    m = _OF_WHAT.match(c.text, hi)
+    return m.group(1).lower() if m else None
+
+
+_OF_WHAT = re.compile(r"\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?([^\W\d_]+)")
 
 
 def _names_a_person(word: str, claim: Claim) -> bool:
