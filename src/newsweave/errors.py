@@ -23,7 +23,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def printable(text: str, limit: int | None = None) -> str:
     """``text`` safe to print and store: lone surrogates as backslash escapes, at
-    most ``limit`` characters (the cut is marked, with how much was left out).
+    most ``limit`` characters, the mark of a cut included (it says how much was left
+    out), so that cutting again changes nothing.
 
     A file name's undecodable bytes come back as ``\\xff``, as Python shows bytes,
     so the name printed is still recognisable.
@@ -35,9 +36,13 @@ def printable(text: str, limit: int | None = None) -> str:
     if _SURROGATE.search(text):
         text = _SURROGATE.sub(_escape, text)
     if limit is not None and len(text) > limit:
-        cut = len(text) - limit
-        text = f"{text[:limit]}... ({cut:,} more characters)"
+        keep = max(0, limit - _CUT_MARK_CHARS)
+        text = f"{text[:keep]}... ({len(text) - keep:,} more characters)"
     return text
+
+
+#: Room kept for "... (N more characters)" within a limit.
+_CUT_MARK_CHARS = 40
 
 
 def has_surrogates(text: str) -> bool:

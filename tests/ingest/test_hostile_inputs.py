@@ -43,11 +43,15 @@ def _storable(value: str) -> bool:
 
 def test_failure_messages_are_cut_to_a_sane_length():
     failure = InputFailure("a" * 10_000, "b" * 42_000_000)
-    assert len(failure.reason) < MAX_REASON_CHARS + 40
-    assert failure.reason.endswith("... (41,999,000 more characters)")
+    assert len(failure.reason) <= MAX_REASON_CHARS
+    assert failure.reason.endswith("... (41,999,040 more characters)")
     assert len(failure.source) < 500
     error = IngestError("x.warc", "first line: " + "z" * 100_000)
     assert len(str(error)) < MAX_REASON_CHARS + 100
+    # A failure made from an error (as the readers do) keeps the error's count.
+    again = InputFailure(error.source, error.reason)
+    assert again.reason == error.reason
+    assert again.reason.endswith("... (99,052 more characters)")
 
 
 def test_a_corrupt_archive_with_a_long_first_line_gets_a_short_line(tmp_path):
