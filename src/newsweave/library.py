@@ -162,8 +162,8 @@ class Library:
 
     @contextlib.contextmanager
     def _forgetting_on_error(self) -> Iterator[None]:
-        """Inside a transaction: a failure rolls the store back, so drop what
-        the block changed in memory too."""
+        """Around a transaction: when it fails (in the block or at its commit) the
+        store rolls back, so drop what the block changed in memory too."""
         try:
             yield
         except BaseException:
@@ -282,7 +282,7 @@ class Library:
         features = [f if f is not None else next(computed) for _, _, f in items]
         signatures = [minhash_signature(a.text[a.body_start :]) for a in batch]
         # 4. One transaction for everything the batch changes.
-        with self.store.atomic(), self._forgetting_on_error():
+        with self._forgetting_on_error(), self.store.atomic():
             self._write_batch(batch, analyzed, features, signatures, report)
 
     def _write_batch(
@@ -523,7 +523,7 @@ class Library:
         It holds the write lock throughout: a report another writer stored
         meanwhile would otherwise be left out of the rebuilt stories.
         """
-        with self.store.atomic(), self._forgetting_on_error():
+        with self._forgetting_on_error(), self.store.atomic():
             self._sync_state()
             articles = self.store.articles()
             feats = self._features(self.analyses(articles))
