@@ -259,7 +259,7 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     if x.kind in ("money", "percent") and x.unit != y.unit:
         return False
 
-    if _anchors_differ(x, y, a, b) or _told_apart_by_words(x, y, a, b):
+    if _anchors_differ(x, y, a, b) or _counts_of_different_things(x, y, a, b):
         # "a 10-year contract" sought is not "an eight-year deal" offered; an age given
         # to one climber is not the age of another.
         return False
@@ -291,7 +291,7 @@ def _anchors_differ(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     return _stem(x.anchor) not in stems_b and _stem(y.anchor) not in stems_a
 
 
-def _told_apart_by_words(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
+def _counts_of_different_things(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     """Counts of different things: "two counts of possession", "one count of attempted
     murder"."""
     of_x, of_y = _of_what(x, a), _of_what(y, b)
@@ -964,14 +964,14 @@ def _polarity_differs(a: Claim, b: Claim) -> bool:
     """One claim holds a denial and the other none ("have no leads" and "don't have any
     leads" agree)."""
     def denies(c: Claim) -> bool:
-        return bool(_DENIAL.search(_NOT_ONLY.sub(" ", claim_text(c))))
+        return bool(_DENIAL.search(_AFFIRMING.sub(" ", claim_text(c))))
 
     return denies(a) != denies(b)
 
 
 #: Negations that affirm: "not only ... but", "not one person but several", "will not
 #: arrive until Monday" (it will arrive, on Monday).
-_NOT_ONLY = re.compile(
+_AFFIRMING = re.compile(
     r"\bnot\s+only\b|\b(?:not|n't)\b(?=[^.;:!?]{0,80}?\b(?:but|until|till)\b)", re.I)
 #: A claim about what would, could or might be, or what is unknown, states no fact a
 #: report's plain statement could contradict.
@@ -1027,10 +1027,9 @@ def told_apart(a: Claim, b: Claim) -> bool:
 
 
 def _subjects_differ(a: Claim, b: Claim) -> bool:
-    """Both subjects are named or headed by a noun, and they are not the same (a
+    """Both subjects are headed by a noun or a name, and are not the same subject (a
     pronoun subject tells nothing apart)."""
-    (head_a, names_a), (head_b, names_b) = _subject_head(a), _subject_head(b)
-    return bool(head_a and head_b) and head_a != head_b and not names_a & names_b
+    return bool(_subject_head(a)[0] and _subject_head(b)[0]) and not same_subject(a, b)
 
 
 def _one_per_disagreement(conflicts: list[Conflict]) -> list[Conflict]:
@@ -1244,13 +1243,11 @@ MAX_DATE_GAP_DAYS = {False: 31, True: 3 * 366}
 
 
 def _date_gap_days(x: Quantity, y: Quantity) -> int | None:
-    import datetime as dt
-
-    def first_day(q: Quantity) -> dt.date | None:
+    def first_day(q: Quantity) -> _dt.date | None:
         v = str(q.value or "")
         try:
-            return dt.date.fromisoformat((v + "-01-01")[:10] if len(v) == 4 else
-                                         (v + "-01")[:10] if len(v) == 7 else v[:10])
+            return _dt.date.fromisoformat((v + "-01-01")[:10] if len(v) == 4 else
+                                          (v + "-01")[:10] if len(v) == 7 else v[:10])
         except ValueError:
             return None
 
