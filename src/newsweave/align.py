@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -450,14 +450,24 @@ class Aligner:
         self._sentences: dict[tuple[str, int], str] = {}
         self._sentence_starts: dict[tuple[str, int], int] = {}
         self._units: list[_Unit] = []
+        self._independent: dict[str, str] = {}
 
     def align(
         self,
         analyzed: Sequence[AnalyzedArticle],
         copy_of: dict[str, str],
         entities: Sequence[Entity] = (),
+        independent: Mapping[str, str] | None = None,
     ) -> list[ClaimGroup]:
+        """The story's fact groups.
+
+        ``copy_of`` maps each copy to its original; ``independent`` each report to the
+        independent source it counts as (``dedup.independent_sources``: reports of one
+        owner or outlet are one). Without it each original is its own source.
+        """
         self.texts = {a.article.id: a.article.text for a in analyzed}
+        self._independent = {a.article.id: source_of(a.article.id, copy_of) for a in analyzed}
+        self._independent.update(independent or {})
         self._by_sentence: dict[tuple[str, int], list[Claim]] = {}
         self._sentences = {(a.article.id, n): s.text for a in analyzed
                            for n, s in enumerate(a.sentences)}
@@ -788,7 +798,7 @@ class Aligner:
                     conflicts.extend(claim_conflicts(a, b, self.texts, True,
                                                      self._sentence_claims, self._sentence_text))
         conflicts = _one_per_disagreement(conflicts)
-        sources = {it.source for it, _, _ in members}
+        sources = {self._independent.get(it.claim.article, it.source) for it, _, _ in members}
         if conflicts:
             status = "conflicting"
         elif len(sources) >= 2:
@@ -908,7 +918,8 @@ class Aligner:
                 ClaimGroup(
                     id="",
                     status="conflicting",
-                    independent_sources=len({source_of(m.article, copy_of) for m in mentions}),
+                    independent_sources=len({self._independent.get(m.article, m.article)
+                                             for m in mentions}),
                     text=f"{name}'s title",
                     mentions=list(mentions),
                     conflicts=[conflict],

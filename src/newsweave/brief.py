@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from .align import same_subject
 from .dedup import source_of
-from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention
+from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention, report_labels
 
 #: Sentences in the lead.
 LEAD_MIN = 3
@@ -100,7 +100,7 @@ def make_brief(
     groups: Sequence[ClaimGroup],
     copy_of: dict[str, str],
 ) -> list[BriefItem]:
-    label = {a.article.id: a.article.source_label for a in analyzed}
+    label = report_labels([a.article for a in analyzed])
     order = {a.article.id: n for n, a in enumerate(analyzed)}
     originals = [a.article.id for a in analyzed if a.article.id not in copy_of]
 

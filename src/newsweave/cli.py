@@ -32,6 +32,7 @@ from . import __version__
 from .config import JUDGES, Options
 from .errors import ConfigError, ModelError, NewsweaveError, QueryError
 from .model import Comparison, InputFailure
+from .outlets import UNKNOWN_OUTLET
 from .render.terminal import terminal_console, visible
 
 EXIT_INPUT_FAILED = 1
@@ -368,10 +369,10 @@ def stories(ctx: click.Context, since: str | None, fmt: str) -> None:
         table.add_column(col)
     for st in data["stories"]:
         arts = st["articles"]
-        outlets = sorted({a["outlet"] or "?" for a in arts})
+        outlets = sorted({a["outlet"] or UNKNOWN_OUTLET for a in arts})
         table.add_row(
             Text(st["id"]), Text(st["title"] or ""), str(len(arts)),
-            str(sum(1 for a in arts if not a["copy_of"])), Text(", ".join(outlets)),
+            str(st["independent_sources"]), Text(", ".join(outlets)),
         )
     terminal_console().print(table)
 
@@ -419,7 +420,7 @@ def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
     console = terminal_console()
     for h in hits:
         line = Text(f"{h.article_id}  ", style="cyan")
-        line.append(f"{h.outlet or '?'}: {h.title or ''}", style="bold")
+        line.append(f"{h.outlet or UNKNOWN_OUTLET}: {h.title or ''}", style="bold")
         console.print(line)
         console.print(Text("    " + " ".join(h.snippet.split())))
     if not hits:
@@ -445,6 +446,80 @@ def failures(ctx: click.Context, fmt: str) -> None:
         console.print(line)
     if not rows:
         console.print("no failures recorded")
+
+
+#: The largest outlet registry file read (a registry of every news site is far smaller).
+MAX_REGISTRY_BYTES = 16 * 1024 * 1024
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def outlets(ctx: click.Context, fmt: str) -> None:
+    """The outlets of the stored reports and the outlet registry, with report counts.
+
+    An outlet is known by its web domain. Add owners, countries and leans with
+    `newsweave outlets add FILE`: reports of one owner then count as one source."""
+    if ctx.invoked_subcommand:
+        return
+    library = open_library(ctx, Options())
+    rows, unknown = library.store.outlets()
+    if fmt == "json":
+        click.echo(json.dumps({"outlets": [r.to_dict() for r in rows], "unknown_reports": unknown},
+                              ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} outlets")
+    for col in ("Outlet", "Id", "Owner", "Country", "Lean", "Reports", "Stories"):
+        table.add_column(col, justify="right" if col in ("Reports", "Stories") else "left")
+    for r in rows:
+        table.add_row(*(Text(v or "") for v in (r.name, r.id, r.owner, r.country, r.lean)),
+                      str(r.reports), str(r.stories))
+    console = terminal_console()
+    console.print(table)
+    if unknown:
+        console.print(f"{unknown} report{'s' if unknown != 1 else ''} with no known outlet "
+                      "(no outlet name and no web address)", highlight=False)
+
+
+@outlets.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def outlets_add(ctx: click.Context, file: str) -> None:
+    """Add outlets to the registry from a CSV or JSON FILE ('-': standard input).
+
+    Columns: domain,name,owner,country,lean,aliases (only domain is required; aliases
+    are other spellings of the name, separated by ';'). A row for a domain already in
+    the registry replaces it. It applies to the reports stored before and after.
+    Bad rows are named on stderr (exit 1) and the good rows are still added."""
+    from .outlets import parse_registry
+
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read(MAX_REGISTRY_BYTES + 1)
+        else:
+            with open(file, "rb") as fh:
+                data = fh.read(MAX_REGISTRY_BYTES + 1)
+    except OSError as exc:
+        raise click.FileError(file, hint=exc.strerror or str(exc)) from None
+    if len(data) > MAX_REGISTRY_BYTES:
+        raise ConfigError(f"{visible(file)} is larger than {MAX_REGISTRY_BYTES // 2**20} MiB; "
+                          "split it and add the parts one by one")
+    try:
+        rows, problems = parse_registry(data, visible(file))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    library = open_library(ctx, Options())
+    added, changed = library.store.add_outlets(rows)
+    terminal_console(stderr=True).print(
+        f"{added} outlets added, {changed} changed, {len(rows) - added - changed} unchanged",
+        highlight=False)
+    code = report_failures([InputFailure(visible(file), p.removeprefix(visible(file) + " "))
+                            for p in problems])
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 @cli.command()

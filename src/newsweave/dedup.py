@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .model import Article
+from .outlets import independence_key
 
 #: Containment of the shorter report's word 5-grams in the longer one above
 #: which two reports are copies. A reprint trimmed to half its length and
@@ -100,6 +101,20 @@ def find_copies(articles: Sequence[Article], threshold: float = COPY_THRESHOLD) 
 def source_of(article_id: str, copy_of: dict[str, str]) -> str:
     """The independent source an article counts as: its original, or itself."""
     return copy_of.get(article_id, article_id)
+
+
+def independent_sources(
+    articles: Sequence[Article], copy_of: dict[str, str]
+) -> dict[str, str]:
+    """Which independent source each article counts as (``outlets.independence_key``):
+    its original's owner where the outlet registry knows it, else its original's outlet,
+    else its original. Two reports with one key count once."""
+    by_id = {a.id: a for a in articles}
+    out = {}
+    for a in articles:
+        original = by_id.get(source_of(a.id, copy_of), a)
+        out[a.id] = independence_key(original.owner, original.outlet_id, original.id)
+    return out
 
 
 #: MinHash permutations. Changing it makes stored signatures incompatible:

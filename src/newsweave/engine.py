@@ -13,7 +13,7 @@ from typing import Any
 from .align import Aligner
 from .brief import make_brief
 from .config import Options
-from .dedup import COPY_THRESHOLD, find_copies
+from .dedup import COPY_THRESHOLD, find_copies, independent_sources
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison
 from .nlp.analyze import Analyzer
@@ -75,13 +75,19 @@ class Engine:
 
     def compare_analyzed(self, analyzed: Sequence[AnalyzedArticle]) -> Comparison:
         articles = [a.article for a in analyzed]
+        for art in articles:
+            if art.outlet_id is None:
+                # Not read from a store, which names outlets by its registry: by the
+                # report's own outlet name and URL.
+                art.identify()
         copy_of = find_copies(articles, self.options.copy_threshold or COPY_THRESHOLD)
         entities = EntityLinker().link({a.article.id: a.entities for a in analyzed})
         for a in analyzed:
             _set_speaker_keys(a)
         aligner = Aligner(self.embedder, judge=self.judge,
                           threshold=self.options.match_threshold)
-        groups = aligner.align(analyzed, copy_of, entities)
+        groups = aligner.align(analyzed, copy_of, entities,
+                               independent_sources(articles, copy_of))
         brief = make_brief(analyzed, groups, copy_of)
         return Comparison(
             articles=list(analyzed),

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import Changes, DocFeatures, OnlineClusterer, features_batch, recluster
-from .dedup import CopyIndex, minhash_signature
+from .dedup import CopyIndex, independent_sources, minhash_signature
 from .engine import Engine
 from .errors import ConfigError, NewsweaveError, StoreError
 from .ingest import read_inputs
@@ -425,21 +425,30 @@ class Library:
         return self.engine.compare_analyzed(self.analyses(self.story_articles(story_id)))
 
     def stories_dict(self, since: str | None = None) -> dict[str, Any]:
-        """``stories --format json``: every stored article in exactly one story."""
+        """``stories --format json``: every stored article in exactly one story.
+
+        Each story says how many independent sources it has (``independent_sources``:
+        owners where the outlet registry knows them, else outlets, else reports; a copy
+        counts as its original), and each article its outlet's name, id and owner.
+        """
         copies = self.store.copies()
         out = []
         for story in self.store.stories(since=since):
             arts = self.store.articles(story.article_ids)
+            sources = independent_sources(arts, copies)
             out.append(
                 {
                     "id": story.id,
                     "title": story.title,
+                    "independent_sources": len(set(sources.values())),
                     "articles": [
                         {
                             "id": a.id,
                             "url": a.url,
                             "path": a.path,
                             "outlet": a.outlet,
+                            "outlet_id": a.outlet_id,
+                            "owner": a.owner,
                             "title": a.title,
                             "published": a.published,
                             "copy_of": copies.get(a.id),
@@ -547,17 +556,21 @@ class Library:
 
     # -- cached comparisons and listings (the web app reads these) --------------------------
 
-    def comparison_fingerprint(self, article_ids: Iterable[str]) -> str:
+    def comparison_fingerprint(self, article_ids: Iterable[str], outlets: str | None = None
+                               ) -> str:
         """What a story's cached comparison must have been made from to be reused.
 
-        The SHA-256 of the sorted report ids, the analysis version and the options
+        The SHA-256 of the sorted report ids, the analysis version, the outlet registry
+        (``outlets``: its stamp, read from the store when not given) and the options
         that change a comparison (embedder, match and copy thresholds): a report
-        joining or leaving the story, or a new analysis, makes the cache stale.
+        joining or leaving the story, a new analysis or a registry change makes the
+        cache stale.
         """
         opts = self.engine.options
         parts = [
             COMPARISON_CACHE_VERSION,
             ANALYSIS_VERSION,
+            outlets or self.store.outlets_stamp(),
             str(opts.embed_model),
             repr(opts.match_threshold),
             repr(opts.copy_threshold),
@@ -610,7 +623,7 @@ class Library:
         """One page of stories with their counts, and how many match in all.
 
         Takes ``Store.story_summaries``'s filters (limit, offset, since, until,
-        query). ``claims`` and ``conflicts`` come from the cached comparison and
+        query, outlet). ``claims`` and ``conflicts`` come from the cached comparison and
         are ``None`` when the story was not compared since its reports changed
         (``compared`` says which); no story is compared here.
 
@@ -618,7 +631,8 @@ class Library:
             QueryError: a bad filter.
         """
         rows, total = self.store.story_summaries(**filters)
-        return [self._summary_dict(row) for row in rows], total
+        stamp = self.store.outlets_stamp()
+        return [self._summary_dict(row, stamp) for row in rows], total
 
     def story_summary(self, story_id: str) -> dict[str, Any]:
         """One story's entry of ``story_summaries``.
@@ -628,11 +642,11 @@ class Library:
         """
         return self._summary_dict(self.store.story_summary(story_id))
 
-    def _summary_dict(self, row: StorySummary) -> dict[str, Any]:
+    def _summary_dict(self, row: StorySummary, stamp: str | None = None) -> dict[str, Any]:
         item = row.to_dict()
         fingerprint = item.pop("comparison_fingerprint")
         fresh = fingerprint is not None and fingerprint == self.comparison_fingerprint(
-            row.article_ids
+            row.article_ids, stamp
         )
         item["compared"] = fresh
         if not fresh:

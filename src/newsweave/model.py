@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import MAX_REASON_CHARS, MAX_SOURCE_CHARS, printable
+from .outlets import UNKNOWN_OUTLET, Registry, identify
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -34,6 +35,13 @@ class Article:
     author: str | None = None
     # Offset where the body starts once a dateline opening is skipped.
     body_start: int = 0
+    # Who the outlet is (``outlets.identify``), filled when the report is read from the
+    # store or compared: ``outlet`` is then the outlet's name, ``outlet_id`` its id (the
+    # registered domain, or the name's key), and the registry's owner, country and lean.
+    outlet_id: str | None = None
+    owner: str | None = None
+    country: str | None = None
+    lean: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -41,14 +49,18 @@ class Article:
 
     @property
     def source_label(self) -> str:
-        """A short human name for the report: outlet, else file name, else id."""
-        if self.outlet:
-            return self.outlet
-        if self.path:
-            return self.path.rsplit("/", 1)[-1]
-        if self.url:
-            return self.url
-        return self.id
+        """The report's outlet, or "Unknown outlet" (a file name is never an outlet)."""
+        return self.outlet or UNKNOWN_OUTLET
+
+    def identify(self, registry: Registry | None = None) -> Article:
+        """Fill the outlet fields from the outlet name and URL (``outlets.identify``).
+
+        Idempotent: the name it sets identifies the same outlet again.
+        """
+        found = identify(self.outlet, self.url, registry)
+        self.outlet, self.outlet_id = found.name, found.id
+        self.owner, self.country, self.lean = found.owner, found.country, found.lean
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -57,6 +69,18 @@ class Article:
     def from_dict(cls, data: dict[str, Any]) -> Article:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def report_labels(articles: list[Article]) -> dict[str, str]:
+    """A distinct short name per article id: its ``source_label``, numbered from the
+    second report that shares one ("Unknown outlet (2)")."""
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for art in articles:
+        base = art.source_label
+        seen[base] = seen.get(base, 0) + 1
+        labels[art.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+    return labels
 
 
 def content_id(text: str, length: int = 16) -> str:
@@ -360,13 +384,25 @@ class Comparison:
                 "dateline": art.dateline,
                 "published": art.published,
                 "copy_of": self.copy_of.get(art.id),
+                "outlet_id": art.outlet_id,
+                "owner": art.owner,
+                "country": art.country,
+                "lean": art.lean,
             }
             if with_text:
                 d["text"] = art.text
             arts.append(d)
+        by_id = {a.article.id: a.article for a in self.articles}
+        claims = []
+        for group in self.claims:
+            d = group.to_dict()
+            # Who backs the claim: the owners of its reports (of a copy: of its original).
+            originals = (by_id.get(self.copy_of.get(m.article, m.article)) for m in group.mentions)
+            d["owners"] = list(dict.fromkeys(a.owner for a in originals if a and a.owner))
+            claims.append(d)
         return {
             "articles": arts,
-            "claims": [c.to_dict() for c in self.claims],
+            "claims": claims,
             "brief": [b.to_dict() for b in self.brief],
         }
 

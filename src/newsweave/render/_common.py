@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..model import Article, Citation, ClaimGroup, Comparison, Conflict
+from ..model import Article, Citation, ClaimGroup, Comparison, Conflict, report_labels
 
 # Order in which statuses are shown: disagreements first, they need the reader most.
 STATUS_ORDER = ("conflicting", "corroborated", "single_source")
@@ -32,15 +32,8 @@ def status_label(status: str) -> str:
 
 
 def source_labels(comparison: Comparison) -> dict[str, str]:
-    """A distinct short name per article id (``source_label``, numbered when two share one)."""
-    labels: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    for analyzed in comparison.articles:
-        art = analyzed.article
-        base = art.source_label or art.id
-        seen[base] = seen.get(base, 0) + 1
-        labels[art.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
-    return labels
+    """A distinct short name per article id (``model.report_labels``)."""
+    return report_labels([a.article for a in comparison.articles])
 
 
 def article_map(comparison: Comparison) -> dict[str, Article]:

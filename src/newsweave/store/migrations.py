@@ -345,3 +345,36 @@ CREATE TABLE story_redirects (
 @migration("0004_story_redirects")
 def _story_redirects(conn: sqlite3.Connection) -> None:
     run_script(conn, _STORY_REDIRECTS)
+
+
+_OUTLETS = """
+-- The outlet registry (``newsweave outlets add FILE``): one row per outlet, keyed by its
+-- registered domain. ``owner_key`` is ``outlets.outlet_key(owner)``: reports of outlets
+-- with one owner key count as one independent source.
+CREATE TABLE outlets (
+    domain TEXT PRIMARY KEY,
+    name TEXT,
+    owner TEXT,
+    owner_key TEXT,
+    country TEXT,
+    lean TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    added_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- Each report's outlet id (``outlets.identify`` of its outlet name and URL under the
+-- registry): set when it is stored, and again for every report when the registry changes.
+ALTER TABLE articles ADD COLUMN outlet_id TEXT;
+CREATE INDEX articles_outlet_id ON articles(outlet_id, story_id);
+"""
+
+
+@migration("0005_outlets")
+def _outlets(conn: sqlite3.Connection) -> None:
+    from ..outlets import identify
+
+    run_script(conn, _OUTLETS)
+    rows = conn.execute("SELECT seq, outlet, url FROM articles").fetchall()
+    conn.executemany(
+        "UPDATE articles SET outlet_id = ? WHERE seq = ?",
+        [(identify(outlet, url).id, seq) for seq, outlet, url in rows],
+    )

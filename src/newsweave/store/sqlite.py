@@ -45,11 +45,13 @@ import numpy as np
 
 from ..errors import NotFound, QueryError, QueryTimeout, StoreError
 from ..model import AnalyzedArticle, Article
+from ..outlets import Registry, RegistryRow, identify, outlet_key
 from .migrations import MIGRATIONS, Migrations
 from .migrations import apply as apply_migrations
 
 __all__ = [
     "FailureRecord",
+    "OutletRecord",
     "SearchHit",
     "Store",
     "StoryRecord",
@@ -71,6 +73,17 @@ READ_CHECK_STEPS = 10_000
 _CHUNK = 500
 # The most stories one listing page may ask for.
 _MAX_PAGE = 1000
+# Which independent source each report counts as (``outlets.independence_key``): its
+# copy original's owner where the registry knows one, else that report's outlet, else
+# the original itself. ``_SOURCES`` joins what it needs to articles ``a``.
+_SOURCE = (
+    "coalesce('owner:' || o.owner_key, 'outlet:' || r.outlet_id, 'report:' || r.id)"
+)
+_INDEPENDENT = f"count(DISTINCT {_SOURCE})"
+_SOURCES = (
+    "articles a JOIN articles r ON r.id = coalesce(a.copy_of, a.id) "
+    "LEFT JOIN outlets o ON o.domain = r.outlet_id"
+)
 # Newest first (the day of a story's latest report; stories with no dated report
 # last), then the most covered.
 _LISTING_ORDER = (
@@ -174,7 +187,8 @@ class StorySummary:
     ``first_published``/``last_published`` are the days (``YYYY-MM-DD``) of its
     earliest and latest dated report; ``None`` when no report has a ``published``
     date (an undated report is never given the day it was stored).
-    ``independent_sources`` counts copy groups, not reports.
+    ``independent_sources`` counts owners where the outlet registry knows them, else
+    outlets, else reports; a copy counts as its original. ``outlets`` are names.
     ``comparison_fingerprint``, ``claims`` and ``conflicts`` come from the cached
     comparison (``None`` when the story was never compared); whether that cache
     is still current is for the caller to decide.
@@ -192,6 +206,24 @@ class StorySummary:
     comparison_fingerprint: str | None = None
     claims: int | None = None
     conflicts: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class OutletRecord:
+    """An outlet: what the registry says of it (``registered``) and its stored reports."""
+
+    id: str
+    name: str
+    owner: str | None
+    country: str | None
+    lean: str | None
+    aliases: list[str]
+    registered: bool
+    reports: int
+    stories: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -523,11 +555,12 @@ class Store:
         out: list[tuple[str, bool]] = []
         with self._errors("store articles"), self.atomic():
             added_at = self._now()
+            registry = _registry(self._writer)
             for article in articles:
                 key = article_key(article.url, article.text)
                 cur = self._writer.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, added_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, added_at, outlet_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                     (
                         key,
                         article.url,
@@ -540,6 +573,7 @@ class Store:
                         article.text,
                         article.body_start,
                         added_at,
+                        identify(article.outlet, article.url, registry).id,
                     ),
                 )
                 article.id = key
@@ -556,9 +590,10 @@ class Store:
             row = conn.execute(
                 f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
+            registry = _registry(conn)
         if row is None:
             raise self._article_not_found([article_id])
-        return _article(row)
+        return _article(row, registry)
 
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
         """Stored articles: all of them in the order stored, or ``ids`` in that order.
@@ -567,13 +602,14 @@ class Store:
             NotFound: one of ``ids`` is not stored.
         """
         with self._errors("read articles"), self._reading() as conn:
+            registry = _registry(conn)
             if ids is None:
                 return [
-                    _article(r)
+                    _article(r, registry)
                     for r in conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq")
                 ]
             found = {
-                r[0]: _article(r)
+                r[0]: _article(r, registry)
                 for r in _select_in(conn, f"SELECT {_ARTICLE_COLUMNS} FROM articles", "id", ids)
             }
         missing = [i for i in ids if i not in found]
@@ -698,10 +734,11 @@ class Store:
                 "WHERE an.article_id = ? AND an.version = ?",
                 (article_id, version),
             ).fetchone()
+            registry = _registry(conn)
         if row is None:
             return None
         data = json.loads(row[0])
-        data["article"] = _article(row[1:]).to_dict()
+        data["article"] = _article(row[1:], registry).to_dict()
         return AnalyzedArticle.from_dict(data)
 
     # --- vectors ----------------------------------------------------------------------------
@@ -972,8 +1009,9 @@ class Store:
         """
         with self._errors("read a story's articles"), self._reading() as conn:
             self._require_story(conn, story_id)
+            registry = _registry(conn)
             return [
-                _article(r)
+                _article(r, registry)
                 for r in conn.execute(
                     f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id = ? ORDER BY seq",
                     (story_id,),
@@ -990,6 +1028,7 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         query: str | None = None,
+        outlet: str | None = None,
     ) -> tuple[list[StorySummary], int]:
         """One page of stories, newest and most covered first, and how many match in all.
 
@@ -1005,6 +1044,7 @@ class Store:
             until: only stories with a dated report on or before this day.
             query: only stories with a report matching this full-text query
                 (the syntax of ``search``; read as plain words when it does not parse).
+            outlet: only stories with a report of this outlet (its id).
 
         Raises:
             QueryError: a bad limit, offset, day or query, or ``since`` after ``until``
@@ -1036,12 +1076,14 @@ class Store:
                 "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)"
             )
             params.append(match)
+        if outlet:
+            where.append("agg.story_id IN (SELECT story_id FROM articles WHERE outlet_id = ?)")
+            params.append(outlet)
         sql = (
-            "WITH agg AS (SELECT story_id, count(*) AS reports, "
-            "count(DISTINCT coalesce(copy_of, id)) AS independent, "
-            "min(substr(nullif(published, ''), 1, 10)) AS first_day, "
-            "max(substr(nullif(published, ''), 1, 10)) AS last_day "
-            "FROM articles WHERE story_id IS NOT NULL GROUP BY story_id), "
+            f"WITH agg AS (SELECT a.story_id, count(*) AS reports, {_INDEPENDENT} AS independent, "
+            "min(substr(nullif(a.published, ''), 1, 10)) AS first_day, "
+            "max(substr(nullif(a.published, ''), 1, 10)) AS last_day "
+            f"FROM {_SOURCES} WHERE a.story_id IS NOT NULL GROUP BY a.story_id), "
             # The page is cut from the counts alone; only its stories' rows are read.
             "page AS (SELECT agg.*, count(*) OVER () AS total FROM agg "
             + ("WHERE " + " AND ".join(where) + " " if where else "")
@@ -1056,21 +1098,23 @@ class Store:
                 rows = conn.execute(sql, (*params, limit, offset)).fetchall()
                 members = _select_in(
                     conn,
-                    "SELECT story_id, id, outlet FROM articles",
+                    "SELECT story_id, id, outlet, url FROM articles",
                     "story_id",
                     [r[0] for r in rows],
                 ) if rows else []
                 total = rows[0][-1] if rows else self._count_stories(conn, sql, params, offset)
+                registry = _registry(conn)
         except sqlite3.Error as exc:
             raise _query_error(query, exc) or StoreError(
                 f"could not list stories in {self.path}: {exc}"
             ) from exc
         ids: dict[str, list[str]] = {}
         outlets: dict[str, dict[str, None]] = {}
-        for story_id, article_id, outlet in sorted(members, key=lambda m: m[1]):
+        for story_id, article_id, outlet, url in sorted(members, key=lambda m: m[1]):
             ids.setdefault(story_id, []).append(article_id)
-            if outlet:
-                outlets.setdefault(story_id, {})[outlet] = None
+            name = identify(outlet, url, registry).name
+            if name:
+                outlets.setdefault(story_id, {})[name] = None
         out = [
             StorySummary(
                 id=r[0],
@@ -1115,17 +1159,19 @@ class Store:
             if row is None:
                 raise self._story_not_found(story_id)
             members = conn.execute(
-                "SELECT id, outlet, copy_of, substr(nullif(published, ''), 1, 10) "
-                "FROM articles WHERE story_id = ? ORDER BY id",
+                f"SELECT a.id, a.outlet, a.url, substr(nullif(a.published, ''), 1, 10), "
+                f"{_SOURCE} FROM {_SOURCES} WHERE a.story_id = ? ORDER BY a.id",
                 (story_id,),
             ).fetchall()
+            registry = _registry(conn)
         days = [m[3] for m in members if m[3]]
+        names = (identify(m[1], m[2], registry).name for m in members)
         return StorySummary(
             id=row[0],
             title=row[1],
             reports=len(members),
-            independent_sources=len({m[2] or m[0] for m in members}),
-            outlets=sorted({m[1] for m in members if m[1]}),
+            independent_sources=len({m[4] for m in members}),
+            outlets=sorted({n for n in names if n}),
             first_published=min(days) if days else None,
             last_published=max(days) if days else None,
             updated_at=row[2],
@@ -1213,6 +1259,94 @@ class Store:
             public=f"there is no story {story_id!r} here; it may have been removed, or the "
             "link is mistyped",
         )
+
+    # --- outlets ----------------------------------------------------------------------------
+
+    def registry(self) -> Registry:
+        """The outlet registry."""
+        with self._errors("read the outlet registry"), self._reading() as conn:
+            return _registry(conn)
+
+    def add_outlets(self, rows: Iterable[RegistryRow]) -> tuple[int, int]:
+        """Add registry rows, or replace the rows of their domains; return (added, changed).
+
+        Every stored report's outlet is identified again under the new registry, in the
+        same transaction: a row applies to the reports stored before it too.
+        """
+        added = changed = 0
+        with self._errors("store the outlet registry"), self.atomic():
+            old = _registry(self._writer).rows
+            now = self._now()
+            for row in rows:
+                if old.get(row.domain) == row:
+                    continue
+                added += row.domain not in old
+                changed += row.domain in old
+                self._writer.execute(
+                    "INSERT INTO outlets (domain, name, owner, owner_key, country, lean, "
+                    "aliases, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (domain) "
+                    "DO UPDATE SET name = excluded.name, owner = excluded.owner, "
+                    "owner_key = excluded.owner_key, country = excluded.country, "
+                    "lean = excluded.lean, aliases = excluded.aliases",
+                    (row.domain, row.name, row.owner, outlet_key(row.owner) if row.owner else None,
+                     row.country, row.lean, json.dumps(list(row.aliases), ensure_ascii=False),
+                     now),
+                )
+            if added or changed:
+                registry = _registry(self._writer)
+                updates = []
+                for seq, outlet, url, current in self._writer.execute(
+                    "SELECT seq, outlet, url, outlet_id FROM articles"
+                ):
+                    found = identify(outlet, url, registry).id
+                    if found != current:
+                        updates.append((found, seq))
+                self._writer.executemany("UPDATE articles SET outlet_id = ? WHERE seq = ?",
+                                         updates)
+        return added, changed
+
+    def outlets_stamp(self) -> str:
+        """Changes whenever the registry does (cached comparisons count owners by it)."""
+        with self._errors("read the outlet registry"), self._reading() as conn:
+            rows = conn.execute(
+                "SELECT domain, name, owner_key, country, lean, aliases FROM outlets "
+                "ORDER BY domain").fetchall()
+        return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()[:16]
+
+    def outlets(self) -> tuple[list[OutletRecord], int]:
+        """Every outlet the registry or a stored report names, most reports first, and
+        how many stored reports have no known outlet."""
+        with self._errors("list outlets"), self._reading() as conn:
+            registry = _registry(conn)
+            counts = conn.execute(
+                "SELECT outlet_id, count(*), count(DISTINCT story_id) FROM articles "
+                "GROUP BY outlet_id").fetchall()
+            names = _outlet_names(conn, registry, None)
+        unknown = sum(n for oid, n, _ in counts if oid is None)
+        seen = {oid: (n, stories) for oid, n, stories in counts if oid is not None}
+        ids = list(dict.fromkeys([*seen, *registry.rows]))
+        out = [_outlet_record(i, registry, names, *seen.get(i, (0, 0))) for i in ids]
+        out.sort(key=lambda o: (-o.reports, (o.name or o.id).casefold(), o.id))
+        return out, unknown
+
+    def outlet(self, outlet_id: str) -> OutletRecord:
+        """One outlet (see ``outlets``).
+
+        Raises:
+            NotFound: neither the registry nor any stored report names it.
+        """
+        with self._errors("read an outlet"), self._reading() as conn:
+            registry = _registry(conn)
+            n, stories = conn.execute(
+                "SELECT count(*), count(DISTINCT story_id) FROM articles WHERE outlet_id = ?",
+                (outlet_id,)).fetchone()
+            names = _outlet_names(conn, registry, outlet_id)
+        if not n and outlet_id not in registry.rows:
+            raise NotFound(
+                f"no outlet {outlet_id!r} in the store at {self.path}; list them with "
+                "`newsweave outlets`",
+                public=f"there is no outlet {outlet_id!r} here; the link may be mistyped")
+        return _outlet_record(outlet_id, registry, names, n, stories)
 
     # --- key-value state --------------------------------------------------------------------
 
@@ -1335,17 +1469,19 @@ class Store:
         try:
             with self._reading() as conn:
                 rows = conn.execute(
-                    "SELECT a.id, a.title, a.outlet, "
+                    "SELECT a.id, a.title, a.outlet, a.url, "
                     "snippet(articles_fts, -1, ?, ?, '…', 16), articles_fts.rank "
                     "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
                     "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.seq LIMIT ?",
                     (open_, close, match, limit),
                 ).fetchall()
+                registry = _registry(conn)
         except sqlite3.Error as exc:
             raise _query_error(query, exc) or StoreError(
                 f"could not search {self.path}: {exc}"
             ) from exc
-        return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
+        return [SearchHit(r[0], r[1], identify(r[2], r[3], registry).name, r[4], float(r[5]))
+                for r in rows]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -1363,7 +1499,47 @@ def _query_error(query: str | None, exc: sqlite3.Error) -> QueryError | None:
     )
 
 
-def _article(row: Sequence[Any]) -> Article:
+def _outlet_names(
+    conn: sqlite3.Connection, registry: Registry, outlet_id: str | None
+) -> dict[str, str]:
+    """The name shown for each outlet id (of one, or of all): the registry's, else the
+    name its reports give most often, else the id."""
+    where, params = ("WHERE outlet_id = ?", (outlet_id,)) if outlet_id else (
+        "WHERE outlet_id IS NOT NULL", ())
+    best: dict[str, tuple[int, str]] = {}
+    for oid, outlet, url, n in conn.execute(
+        f"SELECT outlet_id, outlet, url, count(*) FROM articles {where} "
+        "GROUP BY outlet_id, outlet ORDER BY outlet_id, count(*) DESC, outlet", params
+    ):
+        name = identify(outlet, url, registry).name
+        if name and (oid not in best or n > best[oid][0]):
+            best[oid] = (n, name)
+    return {oid: name for oid, (_, name) in best.items()}
+
+
+def _outlet_record(
+    outlet_id: str, registry: Registry, names: dict[str, str], reports: int, stories: int
+) -> OutletRecord:
+    row = registry.rows.get(outlet_id)
+    if row is None:
+        return OutletRecord(outlet_id, names.get(outlet_id, outlet_id), None, None, None, [],
+                            False, reports, stories)
+    return OutletRecord(outlet_id, row.name or names.get(outlet_id, outlet_id), row.owner,
+                        row.country, row.lean, list(row.aliases), True, reports, stories)
+
+
+def _registry(conn: sqlite3.Connection) -> Registry:
+    """The outlet registry as stored (read in the caller's transaction)."""
+    return Registry.of(
+        RegistryRow(domain, name, owner, country, lean, tuple(json.loads(aliases)))
+        for domain, name, owner, country, lean, aliases in conn.execute(
+            "SELECT domain, name, owner, country, lean, aliases FROM outlets ORDER BY domain"
+        )
+    )
+
+
+def _article(row: Sequence[Any], registry: Registry) -> Article:
+    """An article from its row, its outlet identified under the registry."""
     aid, url, path, outlet, title, dateline, published, author, text, body_start = row
     return Article(
         text=text,
@@ -1376,7 +1552,7 @@ def _article(row: Sequence[Any]) -> Article:
         published=published,
         author=author,
         body_start=body_start,
-    )
+    ).identify(registry)
 
 
 def _select_in(
