@@ -252,6 +252,7 @@ def test_analysis_round_trip(store):
     [(key, _)] = store.put_articles([article])
     analyzed = _analyzed(article)
     store.put_analysis(key, analyzed, "v1")
+    analyzed.article.identify()  # read back with its outlet identified
     assert store.get_analysis(key, "v1") == analyzed
     assert store.get_analysis(key, "v2") is None
     assert store.get_analysis("0000000000000000", "v1") is None
