@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import ipaddress
 import json
 import re
 import unicodedata
@@ -71,7 +72,8 @@ def _extractor() -> Any:
 def registered_domain(value: str | None) -> str | None:
     """The registered domain of a URL or host name (``news.bbc.co.uk`` -> ``bbc.co.uk``).
 
-    ``None`` for an IP address, ``localhost``, a bare word or anything not a public name.
+    A dotted host under no public suffix (an intranet name, ``paper.example``) is its
+    own domain, less ``www.``. ``None`` for an IP address, ``localhost`` or a bare word.
     """
     if not value or len(value) > 2048:
         return None
@@ -85,8 +87,15 @@ def registered_domain(value: str | None) -> str | None:
     host = host.strip().rstrip(".").lower()
     if not host or any(c.isspace() for c in host) or "." not in host:
         return None
-    domain = _extractor()(host).top_domain_under_public_suffix
-    return domain or None
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    parts = _extractor()(host)
+    if parts.suffix:
+        return parts.top_domain_under_public_suffix or None
+    return host.removeprefix("www.")
 
 
 def outlet_key(name: str) -> str | None:
@@ -174,10 +183,11 @@ def identify(outlet: str | None, url: str | None, registry: Registry | None = No
 
     1. The registry's row, when the URL's domain or the name matches one (see
        ``Registry.find``): its id is the row's domain, its name the row's name.
-    2. Else, with a URL on a public domain: that domain is the id; the name is the
-       report's outlet name, or the domain.
-    3. Else, with an outlet name: the name, and ``outlet_key`` of it as the id (the
-       registered domain when the name is a domain).
+    2. Else, with an outlet name: that name, and ``outlet_key`` of it as the id (the
+       registered domain when the name is a domain). Two spellings of one outlet stay
+       two outlets until the registry joins them; two outlets under one web host
+       (``example.org/courier``, ``example.org/gazette``) stay apart.
+    3. Else, with a URL on a public domain: that domain is the id and the name.
     4. Else nothing is known (``id`` and ``name`` are ``None``).
     """
     name = outlet.strip() if outlet and outlet.strip() else None
@@ -187,12 +197,13 @@ def identify(outlet: str | None, url: str | None, registry: Registry | None = No
         return Outlet(row.domain, row.name or name or row.domain, row.owner, row.country,
                       row.lean)
     # 2.
+    if name:
+        domain = registered_domain(name) if " " not in name else None
+        return Outlet(domain or outlet_key(name), name)
+    # 3.
     domain = registered_domain(url)
     if domain:
-        return Outlet(domain, name or domain)
-    # 3.
-    if name:
-        return Outlet(registered_domain(name) or outlet_key(name), name)
+        return Outlet(domain, domain)
     # 4.
     return Outlet(None, None)
 

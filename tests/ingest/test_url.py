@@ -101,8 +101,8 @@ def test_url_is_the_final_one_normalised(site, fetcher):
     site.add("/news/library", LIBRARY_PAGE)
     article = article_from_url(site.url("/s/42"), fetcher, LOCAL)
     assert article.url == site.url("/news/library?ref=7")
-    # No site name on the page: the host stands in for the outlet.
-    assert article.outlet == "127.0.0.1"
+    # No site name on the page, and an IP address is no outlet: "Unknown outlet".
+    assert article.outlet is None
 
 
 def test_declared_charset_is_used(site, fetcher):

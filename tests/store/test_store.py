@@ -160,9 +160,9 @@ def test_the_same_article_twice_is_one_row_with_one_id(store):
     assert again.id == key
     assert store.count_articles() == 1
     got = store.get_article(key)
-    # Read back with its outlet identified: the name given, the id its URL's domain.
+    # Read back with its outlet identified: the name given, and the id made of it.
     assert got.to_dict() == first.identify().to_dict()
-    assert (got.outlet, got.outlet_id) == ("Courier", "example.com")
+    assert (got.outlet, got.outlet_id) == ("Courier", "courier")
 
 
 def test_ids_are_derived_from_url_and_text(store):

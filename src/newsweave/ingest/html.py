@@ -7,6 +7,7 @@ import re
 
 from ..errors import ExtractionError, IngestError
 from ..model import Article
+from ..outlets import registered_domain
 from .text import check_report, clean_text, parse_opening
 
 __all__ = ["article_from_html", "looks_like_html"]
@@ -70,11 +71,16 @@ def article_from_html(html: str, *, path: str | None = None, source: str | None 
         raise ExtractionError(exc.source, exc.reason) from None
     opening = parse_opening(text, known_title=_field(doc.title))
     title = _field(doc.title) or opening.title
+    # trafilatura gives the page's host as the site name when the page names none
+    # (og:site_name): the outlet is then the host's registered domain.
+    site, domain = _field(doc.sitename), registered_domain(_field(doc.hostname))
+    named = site is not None and not (" " not in site and registered_domain(site) == domain)
+    outlet = site if named else domain
     return Article(
         text=text,
         path=path,
         url=_field(doc.url),
-        outlet=_field(doc.sitename) or _field(doc.hostname),
+        outlet=outlet,
         title=title,
         dateline=opening.dateline,
         published=_field(doc.date) or opening.published,

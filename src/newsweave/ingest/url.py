@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import IngestError
 from ..model import Article
+from ..outlets import registered_domain
 from .html import article_from_html, looks_like_html
 from .text import article_from_text, decode_bytes
 
@@ -26,7 +27,6 @@ __all__ = [
     "article_from_response",
     "article_from_url",
     "decode_page",
-    "host_name",
     "normalise_url",
     "split_content_type",
 ]
@@ -104,15 +104,6 @@ def split_content_type(header: str) -> tuple[str | None, str | None]:
     return media.strip().lower() or None, charset
 
 
-def host_name(url: str) -> str | None:
-    """The host of a URL without ``www.``, as a last-resort outlet name."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
-
-
 def article_from_url(url: str, fetcher: Fetcher, options: Options | None = None) -> Article:
     """Fetch a web page and extract its article.
 
@@ -156,7 +147,7 @@ def article_from_response(result: FetchResult) -> Article:
     else:
         article = article_from_text(text, source=source)
     article.url = normalise_url(result.final_url)
-    article.outlet = article.outlet or host_name(result.final_url)
+    article.outlet = article.outlet or registered_domain(result.final_url)
     return article
 
 

@@ -20,8 +20,9 @@ from typing import Any
 from ..config import Options
 from ..errors import IngestError
 from ..model import Article, InputFailure
+from ..outlets import registered_domain
 from .html import article_from_html, looks_like_html
-from .url import HTML_TYPES, decode_page, host_name, normalise_url, split_content_type
+from .url import HTML_TYPES, decode_page, normalise_url, split_content_type
 
 __all__ = ["WARC_SUFFIXES", "is_warc_path", "read_warc"]
 
@@ -316,7 +317,7 @@ def _article(uri: str, date: str | None, html: str) -> Article:
     article = article_from_html(html, source=uri or "<record>")
     if uri:
         article.url = normalise_url(uri)
-        article.outlet = article.outlet or host_name(uri)
+        article.outlet = article.outlet or registered_domain(uri)
     if not article.published and date and _ISO_DATE.match(date.strip()):
         article.published = date.strip()[:10]
     return article

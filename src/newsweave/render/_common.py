@@ -36,6 +36,15 @@ def source_labels(comparison: Comparison) -> dict[str, str]:
     return report_labels([a.article for a in comparison.articles])
 
 
+def report_title(art: Article) -> str:
+    """What a sources table shows as a report's title: its title, else where it came from
+    ("untitled: report.txt"), so that reports of unknown outlets can be told apart."""
+    if art.title:
+        return art.title
+    where = (art.path or "").replace("\\", "/").rsplit("/", 1)[-1] or art.url
+    return f"untitled: {where}" if where else "untitled"
+
+
 def article_map(comparison: Comparison) -> dict[str, Article]:
     return {a.article.id: a.article for a in comparison.articles}
 

@@ -21,6 +21,7 @@ from ._common import (
     number_citations,
     one_line,
     original_of,
+    report_title,
     safe_url,
     source_labels,
     spaced,
@@ -134,7 +135,7 @@ def to_markdown(comparison: Comparison) -> str:
                 [
                     f"`{art.id}`" if "`" not in art.id else escape(art.id),
                     escape(labels[art.id]),
-                    _link(escape(art.title) or "*(untitled)*", art.url),
+                    _link(escape(report_title(art)), art.url),
                     escape(art.dateline),
                     escape(art.published),
                     escape(labels.get(original, original)) if original else "",

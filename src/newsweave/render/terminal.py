@@ -31,6 +31,7 @@ from ._common import (
     independent_reports,
     number_citations,
     other_side,
+    report_title,
     source_labels,
     spaced,
     status_label,
@@ -183,7 +184,7 @@ def _render(comparison: Comparison, console: Console) -> None:
             outlet = _t(labels[art_id])
             if narrow and copy_label:
                 outlet.append(f"\ncopy of {copy_label}", style="not bold yellow")
-            cells = [outlet, _t(art.title)]
+            cells = [outlet, _t(report_title(art))]
             if not narrow:
                 cells.append(_t(art.dateline))
             cells.append(_t(art.published))
