@@ -6,6 +6,7 @@ Every outlet, domain and event here is fictional (written for these tests).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -297,3 +298,27 @@ def test_cli_outlets_add_refuses_an_unreadable_file(tmp_path, capsys):
         assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "has no 'domain' column" in err and "none.csv" in err
+
+
+def test_the_example_registry_names_the_demo_outlets(tmp_path):
+    """docs/outlets.example.csv, as the README says to use it, on the shipped samples."""
+    from importlib import resources
+
+    example = Path(__file__).resolve().parents[1] / "docs" / "outlets.example.csv"
+    samples = resources.files("newsweave") / "samples"
+    db = tmp_path / "news.db"
+    runner = CliRunner(env={"COLUMNS": "300"})
+    with resources.as_file(samples) as folder:
+        assert runner.invoke(cli, ["--db", str(db), "ingest", str(folder)]).exit_code == 0
+    added = runner.invoke(cli, ["--db", str(db), "outlets", "add", str(example)])
+    assert added.exit_code == 0, added.output
+    data = json.loads(runner.invoke(cli, ["--db", str(db), "outlets", "--format",
+                                          "json"]).output)
+    assert data["unknown_reports"] == 0
+    assert all(o["registered"] and o["reports"] == 1 for o in data["outlets"])
+    stories = json.loads(runner.invoke(cli, ["--db", str(db), "stories", "--format",
+                                             "json"]).output)["stories"]
+    # Four outlets, one a reprint of another's copy, two of one owner: two sources.
+    [story] = stories
+    assert sum(1 for a in story["articles"] if a["copy_of"]) == 1
+    assert story["independent_sources"] == 2
