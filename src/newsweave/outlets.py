@@ -69,6 +69,7 @@ def _extractor() -> Any:
                                  include_psl_private_domains=True)
 
 
+@functools.lru_cache(maxsize=65536)
 def registered_domain(value: str | None) -> str | None:
     """The registered domain of a URL or host name (``news.bbc.co.uk`` -> ``bbc.co.uk``).
 
@@ -165,6 +166,8 @@ class Registry:
 
     def find(self, outlet: str | None, url: str | None) -> RegistryRow | None:
         """The row of a report with this outlet name and URL, if the registry has one."""
+        if not self.rows:
+            return None
         domain = registered_domain(url)
         if domain in self.rows:
             return self.rows[domain]

@@ -365,6 +365,12 @@ CREATE TABLE outlets (
 -- registry): set when it is stored, and again for every report when the registry changes.
 ALTER TABLE articles ADD COLUMN outlet_id TEXT;
 CREATE INDEX articles_outlet_id ON articles(outlet_id, story_id);
+-- The story listing counts independent sources by outlet: its covering index has it.
+DROP INDEX articles_story_listing;
+CREATE INDEX articles_story_listing
+    ON articles(story_id, published, added_at, copy_of, id, outlet, outlet_id);
+-- A copy's source is its original's outlet.
+CREATE INDEX articles_id_outlet ON articles(id, outlet_id);
 """
 
 

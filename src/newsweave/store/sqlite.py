@@ -74,15 +74,18 @@ _CHUNK = 500
 # The most stories one listing page may ask for.
 _MAX_PAGE = 1000
 # Which independent source each report counts as (``outlets.independence_key``): its
-# copy original's owner where the registry knows one, else that report's outlet, else
-# the original itself. ``_SOURCES`` joins what it needs to articles ``a``.
+# copy original's owner where the registry knows one, else that original's outlet, else
+# the original itself. ``_SOURCES`` joins what it needs to articles ``a``: the original
+# ``r`` (copies only) and the registry row ``o`` of the original's outlet.
+_ORIGINAL_OUTLET = "CASE WHEN a.copy_of IS NULL THEN a.outlet_id ELSE r.outlet_id END"
 _SOURCE = (
-    "coalesce('owner:' || o.owner_key, 'outlet:' || r.outlet_id, 'report:' || r.id)"
+    f"coalesce('owner:' || o.owner_key, 'outlet:' || {_ORIGINAL_OUTLET}, "
+    "'report:' || coalesce(a.copy_of, a.id))"
 )
 _INDEPENDENT = f"count(DISTINCT {_SOURCE})"
 _SOURCES = (
-    "articles a JOIN articles r ON r.id = coalesce(a.copy_of, a.id) "
-    "LEFT JOIN outlets o ON o.domain = r.outlet_id"
+    "articles a LEFT JOIN articles r ON r.id = a.copy_of "
+    f"LEFT JOIN outlets o ON o.domain = {_ORIGINAL_OUTLET}"
 )
 # Newest first (the day of a story's latest report; stories with no dated report
 # last), then the most covered.
