@@ -20,6 +20,7 @@ how many it raises that nobody labelled (re-audit when that grows).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import pickle
 import random
@@ -88,8 +89,18 @@ def _load_analyses(path: str | None) -> dict[str, Any]:
 
     if not path or not Path(path).exists():
         return {}
+    from newsweave.model import Article
+
     version, analyzed = pickle.loads(Path(path).read_bytes())
-    return analyzed if version == ANALYSIS_VERSION else {}
+    if version != ANALYSIS_VERSION:
+        return {}
+    # Reports pickled before Article gained fields: rebuilt, the new fields at their defaults.
+    for batch in analyzed.values():
+        for a in batch:
+            a.article = Article(**{f.name: getattr(a.article, f.name)
+                                   for f in dataclasses.fields(Article)
+                                   if hasattr(a.article, f.name)})
+    return analyzed
 
 
 def _sentence(text: str, start: int, end: int) -> str:
