@@ -589,8 +589,9 @@ def _add_pages(
                 hits.append({"href": views.article_href(h.article_id), "title": h.title,
                              "outlet": h.outlet, "parts": views.hit_parts(h.snippet)})
         known, _ = store.outlets()
+        # Outlets with reports, and the one asked for even when it has none (registered).
         choices = [{"id": o.id, "name": o.name, "reports": o.reports}
-                   for o in known if o.reports]
+                   for o in known if o.reports or o.id == outlet]
         return _page(
             "stories.html.j2",
             title="Stories",
