@@ -22,3 +22,15 @@ def web_library(engine, tmp_path_factory):
     assert report.failures == [], report.failures
     yield library
     store.close()
+
+
+@pytest.fixture(scope="session")
+def outlet_library(engine, tmp_path_factory):
+    """A store of three fictional stories with an outlet registry (``webdata.outlet_store``):
+    ``(library, story ids by name)``; closed at the end."""
+    from webdata import outlet_store
+
+    store = Store(tmp_path_factory.mktemp("outlets") / "news.db")
+    ids = outlet_store(store)
+    yield Library(store, engine), ids
+    store.close()

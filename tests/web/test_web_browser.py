@@ -320,3 +320,64 @@ def test_the_first_reader_of_a_story_sees_it_being_compared(
             context.close()
     finally:
         store.close()
+
+
+# --- outlets: coverage bars and outlet pages -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def outlet_url(outlet_library):
+    """The app over the store with an outlet registry (``webdata.outlet_store``)."""
+    from newsweave.web import create_app
+
+    library, _ = outlet_library
+    with _serving(create_app(library, compare_wait=600)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_coverage_and_outlet_pages_fit_their_screen(
+    browser, outlet_url, outlet_library, screenshot, width
+):
+    """The story's coverage bars, the outlets and an outlet's page, on a phone and a
+    laptop: nothing scrolls sideways, each bar spans its box and its legend wraps inside
+    it. Saved as test-artifacts/outlets-NAME-WIDTH.png."""
+    _, ids = outlet_library
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    watch = Watch(page, outlet_url)
+    pages = {
+        "story": f"/stories/{ids['bridge']}",
+        "story-unregistered": f"/stories/{ids['orchard']}",
+        "outlets": "/outlets",
+        "outlet": "/outlets/tarrowledger.com",
+        "home-filtered": "/?outlet=tarrowledger.com",
+    }
+    problems = []
+    for name, url in pages.items():
+        page.goto(outlet_url + url)
+        screenshot(page, f"outlets-{name}-{width}", full=True)
+        scroll, inner = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            problems.append(f"{name}: {scroll} px wide in a {inner} px window")
+        broken = page.evaluate(_BROKEN_WORDS, "thead th, .chip, h1, h2, figcaption, dt")
+        if broken:
+            problems.append(f"{name}: words broken across lines: {broken}")
+    assert problems == []
+
+    page.goto(f"{outlet_url}/stories/{ids['bridge']}#coverage")
+    screenshot(page, f"outlets-coverage-{width}")
+    section = page.locator("#coverage").bounding_box()
+    bars = page.locator("#coverage svg.stacked")
+    assert bars.count() == 3
+    for bar in bars.all():
+        box = bar.bounding_box()
+        assert box["height"] > 8 and box["width"] > 150
+        assert box["x"] >= section["x"] and box["x"] + box["width"] <= section["x"] + section[
+            "width"] + 0.5
+    for item in page.locator("#coverage ul.legend-list li").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert "rates right" in page.locator("#coverage p.only").first.inner_text()
+    watch.assert_clean()
+    page.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from newsweave.model import Article
-from newsweave.web.views import entities_view
+from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Comparison, Mention
+from newsweave.web.views import claim_marks, coverage, coverage_view, entities_view
 
 # Two reports as a tagger reads them: people, a weapon, a region and a neighbourhood.
 TEXTS = {
@@ -126,3 +126,72 @@ def test_a_person_named_after_a_place_stays_a_person():
                           "end": text.index("Washington is") + 10}] * 3}
     [entry] = entities_view([person, city], {"b1": "B"}, articles)
     assert entry["name"] == "George Washington" and entry["kind"] == "Person"
+
+
+# --- who covered a story ------------------------------------------------------------------
+
+
+def _report(aid: str, outlet_id: str | None, owner: str | None = None,
+            country: str | None = None, lean: str | None = None) -> Article:
+    return Article(text=f"Report {aid}.", id=aid, outlet=outlet_id, outlet_id=outlet_id,
+                   owner=owner, country=country, lean=lean)
+
+
+def test_coverage_counts_outlets_once_and_each_unknown_report_alone():
+    reports = [
+        _report("h1", "herald.co.uk", "Brannock Media", "GB", "right"),
+        _report("h2", "herald.co.uk", "Brannock Media", "GB", "right"),
+        # One owner however the registry spells it.
+        _report("s1", "star.co.uk", "brannock  media", "GB", "right"),
+        _report("u1", None),
+        _report("u2", None),
+    ]
+    got = coverage(reports)
+    assert got["outlets"] == 4
+    assert got["owners"] == [{"value": "Brannock Media", "outlets": 2, "reports": 3},
+                             {"value": None, "outlets": 2, "reports": 2}]
+    assert got["only_lean"] == "right" and got["only_country"] == "GB"
+    view = coverage_view(got)
+    assert [b["id"] for b in view["bars"]] == ["owners", "countries", "leans"]
+    assert view["only"] == [
+        "Covered only by outlets the registry rates right; 2 outlets have no known lean.",
+        "Covered only by outlets the registry places in GB; 2 outlets have no known country.",
+    ]
+    owners = view["bars"][0]["segments"]
+    assert [s["colour"] for s in owners] == ["seg-0", "seg-unknown"]
+    assert [s["width"] for s in owners] == [300, 300]
+
+
+def test_coverage_draws_no_bar_of_nothing_known():
+    nothing = coverage_view(coverage([_report("a", "a.com"), _report("b", None)]))
+    assert nothing["bars"] == [] and nothing["only"] == []
+    leans = coverage_view(coverage([_report("a", "a.com", lean="left"),
+                                    _report("b", "b.com", lean="right")]))
+    assert [b["id"] for b in leans["bars"]] == ["leans"]
+    assert leans["only"] == ["The registry gives no owner or country for these outlets."]
+
+
+def test_a_claim_of_one_owners_outlets_is_marked_and_a_copy_counts_as_its_original():
+    herald = _report("h", "herald.co.uk", "Brannock Media", "GB", "right")
+    star = _report("s", "star.co.uk", "Brannock Media", "GB", "right")
+    velm = _report("v", "velmpost.com", "Ashgrove Holdings", "US", "right")  # copies h
+    ledger = _report("l", "ledger.com", "Tarrow Press Trust", "US", None)
+    post = _report("p", "post.com", "Ashgrove Holdings", "US", "right")
+    comparison = Comparison(
+        articles=[AnalyzedArticle(a) for a in (herald, star, velm, ledger, post)],
+        claims=[], brief=[], copy_of={"v": "h"},
+    )
+
+    def group(*articles: str) -> ClaimGroup:
+        return ClaimGroup("c", "corroborated", 2, "A claim.",
+                          [Mention(a, 0, 6, "Report") for a in articles])
+
+    assert claim_marks(comparison, group("h", "s", "v")) == [
+        "only outlets of Brannock Media", "only right outlets"]
+    # The copy is the Herald's report: one outlet, already "single source".
+    assert claim_marks(comparison, group("h", "v")) == []
+    # The copy counts as the Herald, whatever outlet ran it.
+    assert claim_marks(comparison, group("s", "v")) == [
+        "only outlets of Brannock Media", "only right outlets"]
+    assert claim_marks(comparison, group("s", "p")) == ["only right outlets"]  # two owners
+    assert claim_marks(comparison, group("h", "l")) == []  # one lean unknown

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from newsweave.library import Library
 from newsweave.model import Article
+from newsweave.outlets import parse_registry
+from newsweave.store import Store
 
 STORIES = Path(__file__).resolve().parents[1] / "fixtures" / "stories"
 FOLDERS = ["copy", "number-conflict", "role-conflict"]
@@ -112,3 +114,93 @@ def story_of(library: Library, article_path_part: str) -> str:
             if article_path_part in (a["path"] or "") or article_path_part in (a["outlet"] or ""):
                 return story["id"]
     raise AssertionError(f"no story holds a report like {article_path_part!r}")
+
+
+# --- outlets with a registry (written for these tests: fictional outlets and events) -----
+
+# Two outlets of one owner, a third of another owner with the same lean, a fourth of
+# another lean, and two outlets the registry does not know.
+OUTLET_REGISTRY = """domain,name,owner,country,lean,aliases
+kelmoorherald.co.uk,Kelmoor Herald,Brannock Media,GB,right,
+kelmoorstar.co.uk,Kelmoor Evening Star,Brannock Media,GB,right,
+tarrowledger.com,Tarrow Daily Ledger,Tarrow Press Trust,US,right,The Tarrow Ledger
+velmpost.com,Velm Post,Ashgrove Holdings,US,left,
+"""
+
+# Three stories, each (id, title, reports). The bridge story: its leans are all "right"
+# where known (the radio station is unregistered), and one claim (the repair bill) is
+# told only by the two outlets of Brannock Media. The ferry story: only US outlets, of
+# two leans. The orchard story: only outlets the registry does not know.
+OUTLET_STORIES = [
+    ("bridge", "Saltmarsh Bridge in Kelmoor closes after cracks are found", [
+        Article(text=(
+            "KELMOOR – The Saltmarsh Bridge in Kelmoor closed on Monday after engineers "
+            "found cracks in two of its piers. The council will pay 2.4 million pounds for "
+            "the repairs. Drivers face a detour of nine miles through Oxley."),
+            outlet="Kelmoor Herald", title="Saltmarsh Bridge shut over cracked piers",
+            published="2025-03-03"),
+        Article(text=(
+            "Engineers found cracks in two piers of the Saltmarsh Bridge, and the Kelmoor "
+            "crossing closed on Monday. The council will pay 2.4 million pounds for the "
+            "repairs, its treasurer Ravi Dunmore said. Buses will stop at the Oxley depot "
+            "instead."),
+            outlet="Kelmoor Evening Star", title="Cracks close Kelmoor's Saltmarsh Bridge",
+            published="2025-03-03"),
+        Article(text=(
+            "KELMOOR – The Saltmarsh Bridge closed on Monday after engineers found cracks "
+            "in two of its piers, the county said. The bridge carries 30,000 vehicles a day. "
+            "Shops on the Kelmoor quay fear losing trade during the closure."),
+            outlet="The Tarrow Ledger", url="https://www.tarrowledger.com/news/saltmarsh",
+            title="Kelmoor bridge closed", published="2025-03-04"),
+        Article(text=(
+            "The Saltmarsh Bridge in Kelmoor stays closed after engineers found cracks in "
+            "two of its piers on Monday. Ferry crossings to Oxley will run every half hour "
+            "while the bridge is shut, the harbour master said."),
+            outlet="Orrin Community Radio", title="Saltmarsh Bridge: ferries added",
+            published="2025-03-04"),
+    ]),
+    ("ferry", "Tarrow ferry crews strike over rosters", [
+        Article(text=(
+            "TARROW – Ferry crews in Tarrow walked out on Wednesday in a dispute over "
+            "rosters, cancelling all 40 daily sailings, the union said. Talks resume on "
+            "Friday."),
+            outlet="Tarrow Daily Ledger", title="Tarrow ferry crews strike",
+            published="2025-03-05"),
+        Article(text=(
+            "All 40 daily ferry sailings from Tarrow were cancelled on Wednesday when crews "
+            "struck over rosters, according to the union. The ferry company called the "
+            "strike regrettable."),
+            outlet="Velm Post", title="Ferry strike cancels Tarrow sailings",
+            published="2025-03-05"),
+    ]),
+    ("orchard", "Fire in the Pellam orchards", [
+        Article(text=(
+            "PELLAM – Fire swept through 60 acres of apple orchards near Pellam on Sunday, "
+            "the fire service said. Nobody was hurt."),
+            outlet="Orrin Community Radio", title="Pellam orchards burn",
+            published="2025-03-02"),
+        Article(text=(
+            "Sixty acres of orchards burned near Pellam on Sunday, the fire service said. "
+            "Growers fear the loss of this year's apple harvest."),
+            outlet="Pellam Free Press", title="Orchard fire near Pellam",
+            published="2025-03-02"),
+    ]),
+]
+
+
+def outlet_store(store: Store) -> dict[str, str]:
+    """Fill ``store`` with the outlet stories (grouped as written, not by the clusterer)
+    and the registry; return the story ids by name (``bridge``, ``ferry``, ``orchard``)."""
+    rows, problems = parse_registry(OUTLET_REGISTRY.encode(), "registry.csv")
+    assert problems == []
+    ids = {}
+    for name, title, articles in OUTLET_STORIES:
+        reports = [Article(**a.to_dict()) for a in articles]
+        store.put_articles(reports)
+        story_id = f"story-{name}"
+        store.put_story(story_id, title)
+        for a in reports:
+            store.assign_story(a.id, story_id)
+        ids[name] = story_id
+    store.add_outlets(rows)
+    return ids

@@ -3,9 +3,12 @@
 Pages (server-rendered, readable without JavaScript; ``static/app.js`` only adds the
 citation preview):
 
-- ``/``: the stories, newest and most covered first; full-text search and a date filter;
-- ``/stories/{id}``: the cited brief, the claim matrix, the conflicts side by side, what
-  each outlet alone reports, the coverage timeline, the people and organisations;
+- ``/``: the stories, newest and most covered first; full-text search, a date filter and
+  an outlet filter;
+- ``/stories/{id}``: the cited brief, who covered it (outlets by owner, country and lean),
+  the claim matrix, the conflicts side by side, what each outlet alone reports, the
+  coverage timeline, the people and organisations;
+- ``/outlets``, ``/outlets/{id}``: the outlets, what the registry says of each, its stories;
 - ``/articles/{id}``: a report's text with its claims marked and linked to their groups;
 - ``/docs``: the API's OpenAPI description as a page (no CDN), ``/openapi.json``.
 
@@ -117,21 +120,77 @@ class ErrorOut(BaseModel):
 
 
 class StoryOut(BaseModel):
-    id: str
-    title: str | None
+    id: str = Field(description="The story's id.")
+    title: str | None = Field(description="A title from its reports; null when none has one.")
     reports: int = Field(description="Reports in the story.")
-    independent_sources: int = Field(description="Copy groups: a reprint counts once.")
-    outlets: list[str]
+    independent_sources: int = Field(
+        description="Independent sources: owners where the outlet registry knows them, "
+                    "else outlets, else reports; a reprint counts as its original.")
+    outlets: list[str] = Field(description="The names of its outlets (reports of no known "
+                                           "outlet are not named).")
     first_published: str | None = Field(
         description="Day of the earliest dated report; null when no report has a date.")
     last_published: str | None = Field(
         description="Day of the latest dated report; null when no report has a date.")
-    updated_at: str
-    article_ids: list[str]
+    updated_at: str = Field(description="When the story last changed (a report joined or left it).")
+    article_ids: list[str] = Field(description="Its reports' ids.")
     compared: bool = Field(description="Whether a current comparison is cached.")
     claims: int | None = Field(description="Claim groups; null until compared.")
     conflicts: int | None = Field(
         description="Disagreements between the reports (one per conflict); null until compared.")
+
+
+class CoverageSlice(BaseModel):
+    value: str | None = Field(
+        description="An owner, country or lean as the outlet registry gives it; null for "
+                    "the outlets the registry says nothing of (and reports of no known "
+                    "outlet, each counted as an outlet of its own).")
+    outlets: int = Field(description="Outlets of the story with this value.")
+    reports: int = Field(description="The story's reports from those outlets.")
+
+
+class CoverageOut(BaseModel):
+    """Who covered a story, by the outlet registry (`newsweave outlets add FILE`)."""
+
+    outlets: int = Field(description="Outlets of the story (a report of no known outlet "
+                                     "counts as one of its own).")
+    owners: list[CoverageSlice] = Field(description="The outlets by owner, most first; "
+                                                    "unknown (value null) last.")
+    countries: list[CoverageSlice] = Field(description="The outlets by country, most "
+                                                       "first; unknown last.")
+    leans: list[CoverageSlice] = Field(description="The outlets by lean, most first; "
+                                                   "unknown last.")
+    only_lean: str | None = Field(
+        description="The one lean of every outlet whose lean is known, when at least one "
+                    "is known and they all agree; else null.")
+    only_country: str | None = Field(
+        description="The one country of every outlet whose country is known, when at "
+                    "least one is known and they all agree; else null.")
+
+
+class StoryDetailOut(StoryOut):
+    coverage: CoverageOut = Field(description="Who covered the story: outlets by owner, "
+                                              "country and lean.")
+
+
+class OutletOut(BaseModel):
+    id: str = Field(description="The registered domain (latimes.com), else a key of the "
+                                "name (la-times).")
+    name: str = Field(description="The name shown for the outlet.")
+    owner: str | None = Field(description="Its owner, as the registry gives it; null when "
+                                          "unknown.")
+    country: str | None = Field(description="Its country, as the registry gives it.")
+    lean: str | None = Field(description="Its lean, as the registry rates it.")
+    aliases: list[str] = Field(description="Other spellings of its name (registry).")
+    registered: bool = Field(description="Whether the outlet registry has a row for it.")
+    reports: int = Field(description="Stored reports of this outlet.")
+    stories: int = Field(description="Stories with a report of this outlet.")
+
+
+class OutletsOut(BaseModel):
+    outlets: list[OutletOut] = Field(description="Every outlet the registry or a stored "
+                                                 "report names, most reports first.")
+    unknown_reports: int = Field(description="Stored reports of no known outlet.")
 
 
 #: What ``as_words`` says in the API's answers.
@@ -209,7 +268,7 @@ class IngestOut(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "A bad parameter."},
-    404: {"model": ErrorOut, "description": "No such story or report."},
+    404: {"model": ErrorOut, "description": "No such story, report or outlet."},
 }
 
 
@@ -478,28 +537,50 @@ def _add_pages(
         data = comparisons.get(story_id, wait)
         return data, data is None
 
+    def listing(
+        path: str, keep: dict[str, str], page: int, filters: dict[str, Any]
+    ) -> dict[str, Any] | Response:
+        """One page of stories for ``path`` (the home page, an outlet's page) with its
+        pager links, which keep the filters (``keep``); a page past the last redirects
+        (302) to the last one, with the same filters (to the first when nothing matches)."""
+        stories, total = library.story_summaries(
+            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
+        )
+        pages = max(1, -(-total // PAGE_SIZE))
+
+        def link(n: int) -> str:
+            params = {**keep, "page": n} if n > 1 else keep
+            return path + "?" + urlencode(params) if params else path
+
+        if page > pages:
+            return RedirectResponse(link(pages), status_code=302)
+        for s in stories:
+            s["href"] = views.story_href(s["id"])
+        return {
+            "stories": stories, "total": total, "page": page, "pages": pages,
+            "prev_href": link(page - 1) if page > 1 else None,
+            "next_href": link(page + 1) if page < pages else None,
+        }
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(
         q: str = Query("", max_length=500),
         since: str = Query("", max_length=10),
         until: str = Query("", max_length=10),
+        outlet: str = Query("", max_length=300),
         page: int = Query(1, ge=1, le=100_000),
     ) -> Response:
-        """The stories, a page at a time. A page past the last redirects (302) to the
-        last one, with the same filters (to the first when nothing matches)."""
-        filters = {"query": q.strip() or None, "since": since or None, "until": until or None}
-        stories, total = library.story_summaries(
-            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters
-        )
-        keep = {k: v for k, v in {"q": q.strip(), "since": since, "until": until}.items() if v}
-        pages = max(1, -(-total // PAGE_SIZE))
-
-        def link(n: int) -> str:
-            params = {**keep, "page": n} if n > 1 else keep
-            return "/?" + urlencode(params) if params else "/"
-
-        if page > pages:
-            return RedirectResponse(link(pages), status_code=302)
+        """The stories, a page at a time, filtered by words, days and outlet (an outlet
+        id no store report or registry row names is a 404)."""
+        if outlet:
+            store.outlet(outlet)  # NotFound: a 404 page
+        filters = {"query": q.strip() or None, "since": since or None, "until": until or None,
+                   "outlet": outlet or None}
+        keep = {k: v for k, v in {"q": q.strip(), "since": since, "until": until,
+                                  "outlet": outlet}.items() if v}
+        listed = listing("/", keep, page, filters)
+        if isinstance(listed, Response):
+            return listed
         hits = []
         as_words = False
         if q.strip():
@@ -507,23 +588,50 @@ def _add_pages(
             for h in store.search(q, limit=PAGE_HITS, highlight=(views.HIT_OPEN, views.HIT_CLOSE)):
                 hits.append({"href": views.article_href(h.article_id), "title": h.title,
                              "outlet": h.outlet, "parts": views.hit_parts(h.snippet)})
-        for s in stories:
-            s["href"] = views.story_href(s["id"])
+        known, _ = store.outlets()
+        # Outlets with reports, and the one asked for even when it has none (registered).
+        choices = [{"id": o.id, "name": o.name, "reports": o.reports}
+                   for o in known if o.reports or o.id == outlet]
         return _page(
             "stories.html.j2",
             title="Stories",
-            stories=stories,
-            total=total,
             hits=hits,
             q=q,
             as_words=as_words,
             since=since,
             until=until,
-            page=page,
-            pages=pages,
-            prev_href=link(page - 1) if page > 1 else None,
-            next_href=link(page + 1) if page < pages else None,
+            outlet=outlet,
+            outlet_choices=choices,
             filtered=bool(keep),
+            **listed,
+        )
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page() -> HTMLResponse:
+        """Every outlet, with what the registry says of it and its counts."""
+        known, unknown = store.outlets()
+        return _page(
+            "outlets.html.j2",
+            title="Outlets",
+            outlets=[{**o.to_dict(), "href": views.outlet_href(o.id)} for o in known],
+            unknown=unknown,
+            registered=any(o.registered for o in known),
+        )
+
+    @app.get("/outlets/{outlet_id}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(outlet_id: str, page: int = Query(1, ge=1, le=100_000)) -> Response:
+        """One outlet: its registry facts and its stories, a page at a time."""
+        record = store.outlet(outlet_id)
+        listed = listing(views.outlet_href(outlet_id), {}, page, {"outlet": outlet_id})
+        if isinstance(listed, Response):
+            return listed
+        return _page(
+            "outlet.html.j2",
+            title=record.name,
+            outlet=record.to_dict(),
+            filtered=True,
+            stories_href="/?" + urlencode({"outlet": outlet_id}),
+            **listed,
         )
 
     # Rendered story pages by (story, everything the page shows of the store):
@@ -571,7 +679,9 @@ def _add_pages(
             comparing=comparing,
             refresh=COMPARING_REFRESH_S if comparing else None,
             articles=[{"href": views.article_href(a.id), "label": a.source_label,
+                       "outlet_href": views.outlet_href(a.outlet_id) if a.outlet_id else None,
                        "title": a.title, "published": a.published} for a in articles],
+            coverage=views.coverage_view(views.coverage(articles)),
             api_href=f"/api/stories/{story_id}/comparison",
         )
 
@@ -697,27 +807,52 @@ def _add_api(app: FastAPI, library: Library, *, compute: bool, token: str | None
         until: str | None = Query(None, max_length=10,
                                   description="Only stories with a report on or before this "
                                               "day (YYYY-MM-DD)."),
+        outlet: str | None = Query(None, max_length=300,
+                                   description="Only stories with a report of this outlet "
+                                               "(its id, as /api/outlets lists it)."),
     ) -> dict[str, Any]:
         """Stories, newest and most covered first (stories with no dated report last),
         with their counts. `claims` and `conflicts` are null for a story not compared
         since its reports changed. An undated report matches no `since` or `until`;
-        `since` after `until` is a 400."""
+        `since` after `until` is a 400; an unknown `outlet` is a 404."""
+        if outlet:
+            store.outlet(outlet)  # NotFound
         stories, total = library.story_summaries(
-            limit=limit, offset=offset, query=q, since=since, until=until
+            limit=limit, offset=offset, query=q, since=since, until=until, outlet=outlet or None
         )
         as_words = bool(q and q.strip()) and store.search_expression(q)[1]
         return {"stories": stories, "total": total, "limit": limit, "offset": offset,
                 "as_words": as_words}
 
-    @app.get("/api/stories/{story_id}", response_model=StoryOut, responses=ERRORS,
+    @app.get("/api/stories/{story_id}", response_model=StoryDetailOut, responses=ERRORS,
              tags=["stories"], summary="One story")
     def api_story(request: Request, story_id: str) -> Any:
-        """One story's counts and report ids. A story id that was retired (its
-        reports regrouped into another story) answers 308 to that story."""
+        """One story's counts, report ids and coverage (its outlets by owner, country
+        and lean, from the outlet registry). A story id that was retired (its reports
+        regrouped into another story) answers 308 to that story."""
         try:
-            return library.story_summary(story_id)
+            summary = library.story_summary(story_id)
+            articles = library.story_articles(story_id)
         except NotFound:
             return _redirect_retired(library.store, request, story_id, "/api/stories/{story_id}")
+        return {**summary, "coverage": views.coverage(articles)}
+
+    @app.get("/api/outlets", response_model=OutletsOut, responses=ERRORS, tags=["outlets"],
+             summary="List outlets")
+    def api_outlets() -> dict[str, Any]:
+        """Every outlet the outlet registry or a stored report names, with what the
+        registry says of it (owner, country, lean) and its counts, most reports first;
+        and how many reports have no known outlet. Its stories:
+        `/api/stories?outlet=ID`."""
+        known, unknown = store.outlets()
+        return {"outlets": [o.to_dict() for o in known], "unknown_reports": unknown}
+
+    @app.get("/api/outlets/{outlet_id}", response_model=OutletOut, responses=ERRORS,
+             tags=["outlets"], summary="One outlet")
+    def api_outlet(outlet_id: str) -> dict[str, Any]:
+        """One outlet's record (as `/api/outlets` lists it); its stories are at
+        `/api/stories?outlet=ID`. An id neither the registry nor a report names is a 404."""
+        return store.outlet(outlet_id).to_dict()
 
     @app.get(
         "/api/stories/{story_id}/comparison",

@@ -22,6 +22,7 @@ from ..model import (
     Conflict,
     Mention,
 )
+from ..outlets import outlet_key
 from ..render._common import (
     STATUS_ORDER,
     brief_sections,
@@ -54,6 +55,15 @@ CHART_BOTTOM = 30
 CHART_RIGHT = 24
 # Characters of an outlet name shown in the chart before it is cut.
 CHART_LABEL_CHARS = 22
+# The coverage bars: width and height in SVG user units (a bar scales to its box), and
+# how many colours its known segments cycle through (``seg-0`` ... in app.css); the
+# unknown segment is always the neutral grey ``seg-unknown``.
+BAR_WIDTH = 600
+BAR_HEIGHT = 20
+BAR_COLOURS = 6
+# The coverage dimensions: the key in ``coverage``, the registry field, the heading.
+COVERAGE_DIMENSIONS = (("owners", "owner", "By owner"), ("countries", "country", "By country"),
+                       ("leans", "lean", "By lean"))
 # Marks the search snippets use around matched words: private-use characters, which
 # news text does not contain, so a report cannot fake a highlight.
 HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
@@ -75,6 +85,11 @@ def _article_base(article_id: str) -> str:
 def story_href(story_id: str, claim: str | None = None) -> str:
     base = f"/stories/{quote(story_id, safe='')}"
     return f"{base}#claim-{claim}" if claim else base
+
+
+def outlet_href(outlet_id: str) -> str:
+    """The page of an outlet (ids are domains or name keys; quoted all the same)."""
+    return f"/outlets/{quote(outlet_id, safe='')}"
 
 
 def comparison_from_data(data: dict[str, Any], articles: dict[str, Article]) -> Comparison:
@@ -172,14 +187,17 @@ def story_view(
         for aid in order
     ]
 
-    brief = brief_sections(
-        comparison,
-        texts,
-        labels,
+    cited: dict[str, str] = {}  # a citation's link -> its report, for the brief's marks
+
+    def cite_href(c: Citation, found: bool) -> str:
         # A span not found in the text still opens its report, unhighlighted.
-        href=lambda c, found: article_href(c.article, (c.start, c.end) if found else None),
-        quote_limit=QUOTE_LIMIT,
-    )
+        href = article_href(c.article, (c.start, c.end) if found else None)
+        cited[href] = c.article
+        return href
+
+    brief = brief_sections(comparison, texts, labels, href=cite_href, quote_limit=QUOTE_LIMIT)
+
+    _mark_brief(brief, comparison, texts, cited)
 
     ranked = sorted(
         comparison.claims,
@@ -210,6 +228,7 @@ def story_view(
                 "status_label": status_label(g.status),
                 "sources": g.independent_sources,
                 "cells": cells,
+                "marks": claim_marks(comparison, g, texts),
             }
         )
 
@@ -268,6 +287,157 @@ def story_view(
         "entities": entities_view(data.get("entities", []), labels, texts),
         "n_claims": len(comparison.claims),
     }
+
+
+# --- who covered a story --------------------------------------------------------------------
+
+
+def _outlet_of(article: Article) -> str:
+    """The key an article counts under as an outlet: its outlet id, else the report
+    alone (nothing says two reports of no known outlet share one)."""
+    return "outlet:" + article.outlet_id if article.outlet_id else "report:" + article.id
+
+
+def _same(value: str) -> str:
+    """A registry value compared with others: "Brannock Media" is "brannock media"."""
+    return outlet_key(value) or value
+
+
+def coverage(articles: list[Article]) -> dict[str, Any]:
+    """Who covered a story: its outlets counted by owner, by country and by lean.
+
+    The one computation behind the story page's coverage bars and the API's
+    ``coverage`` object. Each outlet counts once whatever its reports (a copy is
+    coverage by the outlet that ran it); a report with no known outlet counts as an
+    outlet of its own with nothing known of it. Each dimension is a list of
+    ``{"value", "outlets", "reports"}``, most outlets first, the outlets the registry
+    says nothing of last with ``value`` None. ``only_lean`` (``only_country``) is the
+    one lean (country) of every outlet whose lean (country) is known, when at least
+    one is known and they agree; else None.
+    """
+    first: dict[str, Article] = {}
+    reports: dict[str, int] = {}
+    for a in articles:
+        key = _outlet_of(a)
+        first.setdefault(key, a)
+        reports[key] = reports.get(key, 0) + 1
+    out: dict[str, Any] = {"outlets": len(first)}
+    for plural, attr, _ in COVERAGE_DIMENSIONS:
+        slices: dict[str | None, dict[str, Any]] = {}
+        for key, a in first.items():
+            value = getattr(a, attr)
+            group = _same(value) if value else None
+            entry = slices.setdefault(group, {"value": value, "outlets": 0, "reports": 0})
+            entry["outlets"] += 1
+            entry["reports"] += reports[key]
+        known = sorted((v for k, v in slices.items() if k is not None),
+                       key=lambda v: (-v["outlets"], -v["reports"], v["value"].casefold()))
+        out[plural] = known + ([slices[None]] if None in slices else [])
+    out["only_lean"] = _only(out["leans"])
+    out["only_country"] = _only(out["countries"])
+    return out
+
+
+def _only(slices: list[dict[str, Any]]) -> str | None:
+    known = [s for s in slices if s["value"] is not None]
+    return known[0]["value"] if len(known) == 1 else None
+
+
+def _outlets(n: int) -> str:
+    return f"{n} outlet{'s' if n != 1 else ''}"
+
+
+def coverage_view(cov: dict[str, Any]) -> dict[str, Any]:
+    """The story page's coverage section: a stacked bar per dimension the registry knows
+    anything of (geometry computed here: no script, no inline style), with its legend,
+    and the "Covered only by" sentences."""
+    bars = []
+    missing = []
+    for plural, attr, heading in COVERAGE_DIMENSIONS:
+        slices = cov[plural]
+        if all(s["value"] is None for s in slices):
+            missing.append(attr)
+            continue  # nothing known: no bar of one grey segment
+        total = sum(s["outlets"] for s in slices)
+        segments = []
+        x = 0.0
+        for i, s in enumerate(slices):
+            width = BAR_WIDTH * s["outlets"] / total
+            label = s["value"] if s["value"] is not None else f"Unknown {attr}"
+            text = f"{label}: {_outlets(s['outlets'])}, {s['reports']} report" + (
+                "s" if s["reports"] != 1 else "")
+            segments.append({
+                "x": round(x, 2), "width": round(width, 2), "label": label, "text": text,
+                "outlets": s["outlets"], "reports": s["reports"],
+                "colour": f"seg-{i % BAR_COLOURS}" if s["value"] is not None else "seg-unknown",
+            })
+            x += width
+        bars.append({
+            "id": plural, "heading": heading, "segments": segments,
+            "summary": f"{plural.capitalize()} of the story's {_outlets(total)}: "
+                       + "; ".join(seg["text"] for seg in segments) + ".",
+        })
+    only = []
+    for key, plural, attr, phrase in (("only_lean", "leans", "lean", "the registry rates {}"),
+                                      ("only_country", "countries", "country",
+                                       "the registry places in {}")):
+        value = cov[key]
+        if value is None:
+            continue
+        unknown = sum(s["outlets"] for s in cov[plural] if s["value"] is None)
+        sentence = f"Covered only by outlets {phrase.format(value)}"
+        if unknown:
+            sentence += (f"; {_outlets(unknown)} {'has' if unknown == 1 else 'have'} "
+                         f"no known {attr}")
+        only.append(sentence + ".")
+    if bars and missing:
+        only.append(f"The registry gives no {' or '.join(missing)} for these outlets.")
+    return {"outlets": cov["outlets"], "bars": bars, "only": only,
+            "width": BAR_WIDTH, "height": BAR_HEIGHT}
+
+
+def claim_marks(
+    comparison: Comparison, group: ClaimGroup, by_id: dict[str, Article] | None = None
+) -> list[str]:
+    """Warnings on a claim told by two or more outlets that are not independent of each
+    other: "only outlets of OWNER" when they all have one owner, "only LEAN outlets"
+    when all have one known lean. A copy counts as its original; a claim of a single
+    outlet gets none (it is already "single source"). ``by_id``: the comparison's
+    articles by id, when the caller has them."""
+    return one_side_marks(comparison, [m.article for m in group.mentions], by_id)
+
+
+def one_side_marks(
+    comparison: Comparison, article_ids: list[str], by_id: dict[str, Article] | None = None
+) -> list[str]:
+    """``claim_marks`` of the reports ``article_ids`` (a claim's, a brief item's)."""
+    if by_id is None:
+        by_id = {a.article.id: a.article for a in comparison.articles}
+    sources: dict[str, Article] = {}
+    for aid in article_ids:
+        article = by_id.get(original_of(comparison, aid))
+        if article is not None:
+            sources.setdefault(_outlet_of(article), article)
+    if len(sources) < 2:
+        return []
+    marks = []
+    for attr, text in (("owner", "only outlets of {}"), ("lean", "only {} outlets")):
+        values = [getattr(a, attr) for a in sources.values()]
+        if all(values) and len({_same(v) for v in values}) == 1:
+            marks.append(text.format(values[0]))
+    return marks
+
+
+def _mark_brief(sections: list[dict[str, Any]], comparison: Comparison,
+                by_id: dict[str, Article], cited: dict[str, str]) -> None:
+    """Give each brief item the ``one_side_marks`` of the reports it cites (``cited``:
+    a citation's link -> its report): a lead or a corroboration that rests on one
+    owner's outlets, or one lean's, says so where it is read."""
+    for section in sections:
+        for part in section["parts"]:
+            for item in part["entries"] + part["more"]:
+                articles = [cited[c["href"]] for c in item["cites"] if c["href"] in cited]
+                item["marks"] = one_side_marks(comparison, articles, by_id)
 
 
 # A matrix cell is ``(state, href)``: a tuple, as the template's hottest loop unpacks it.
@@ -658,8 +828,13 @@ _CITED = "\0cited"  # not a claim id: claim ids never hold a NUL
 __all__ = [
     "article_href",
     "article_view",
+    "claim_marks",
     "comparison_from_data",
+    "coverage",
+    "coverage_view",
     "hit_parts",
+    "one_side_marks",
+    "outlet_href",
     "story_href",
     "story_view",
     "timeline",
