@@ -84,7 +84,7 @@ _SOURCE = (
 )
 _INDEPENDENT = f"count(DISTINCT {_SOURCE})"
 _SOURCES = (
-    "articles a LEFT JOIN articles r ON r.id = a.copy_of "
+    "articles a LEFT JOIN articles r INDEXED BY articles_id_outlet ON r.id = a.copy_of "
     f"LEFT JOIN outlets o ON o.domain = {_ORIGINAL_OUTLET}"
 )
 # Newest first (the day of a story's latest report; stories with no dated report
