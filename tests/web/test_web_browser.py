@@ -247,23 +247,32 @@ def _pages(web_library) -> dict[str, str]:
     }
 
 
+def _layout_problems(page, base: str, pages: dict[str, str], shot: str, words: str,
+                     screenshot) -> list[str]:  # noqa: ANN001
+    """Open each page, save it (``shot`` names the file: ``{}`` is the page's name), and
+    say which scroll sideways or break the words of the ``words`` elements."""
+    problems = []
+    for name, url in pages.items():
+        page.goto(base + url)
+        screenshot(page, shot.format(name), full=True)
+        scroll, inner = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            problems.append(f"{name}: {scroll} px wide in a {inner} px window")
+        broken = page.evaluate(_BROKEN_WORDS, words)
+        if broken:
+            problems.append(f"{name}: words broken across lines: {broken}")
+    return problems
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_fits_its_screen(browser, base_url, web_library, screenshot, width):
     """No page scrolls sideways, on a phone or a laptop; headers and titles break only
     between words. Each page is saved as test-artifacts/layout-NAME-WIDTH.png."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     watch = Watch(page, base_url)
-    problems = []
-    for name, url in _pages(web_library).items():
-        page.goto(base_url + url)
-        screenshot(page, f"layout-{name}-{width}", full=True)
-        scroll, inner = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll > inner:
-            problems.append(f"{name}: {scroll} px wide in a {inner} px window")
-        broken = page.evaluate(_BROKEN_WORDS, "thead th, a.story-link, .chip, h1, h2")
-        if broken:
-            problems.append(f"{name}: words broken across lines: {broken}")
+    problems = _layout_problems(page, base_url, _pages(web_library), f"layout-{{}}-{width}",
+                                "thead th, a.story-link, .chip, h1, h2", screenshot)
     assert problems == []
     watch.assert_clean()
     page.close()
@@ -352,17 +361,8 @@ def test_coverage_and_outlet_pages_fit_their_screen(
         "outlet": "/outlets/tarrowledger.com",
         "home-filtered": "/?outlet=tarrowledger.com",
     }
-    problems = []
-    for name, url in pages.items():
-        page.goto(outlet_url + url)
-        screenshot(page, f"outlets-{name}-{width}", full=True)
-        scroll, inner = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll > inner:
-            problems.append(f"{name}: {scroll} px wide in a {inner} px window")
-        broken = page.evaluate(_BROKEN_WORDS, "thead th, .chip, h1, h2, figcaption, dt")
-        if broken:
-            problems.append(f"{name}: words broken across lines: {broken}")
+    problems = _layout_problems(page, outlet_url, pages, f"outlets-{{}}-{width}",
+                                "thead th, .chip, h1, h2, figcaption, dt", screenshot)
     assert problems == []
 
     page.goto(f"{outlet_url}/stories/{ids['bridge']}#coverage")
