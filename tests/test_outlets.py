@@ -322,3 +322,26 @@ def test_the_example_registry_names_the_demo_outlets(tmp_path):
     [story] = stories
     assert sum(1 for a in story["articles"] if a["copy_of"]) == 1
     assert story["independent_sources"] == 2
+
+
+def test_a_store_from_before_outlets_gets_them_on_opening(tmp_path):
+    """Migration 0005 on a store of the version before: every report gets its outlet id."""
+    from newsweave.store.migrations import MIGRATIONS, Migrations
+
+    before = Migrations()
+    for name, fn in MIGRATIONS.items():
+        if name < "0005":
+            before.register(name)(fn)
+    path = tmp_path / "news.db"
+    with Store(path, migrations=before) as old:
+        old._writer.execute(
+            "INSERT INTO articles (id, url, outlet, text, added_at) VALUES "
+            "('a', 'https://www.harbourtimes.net/x', NULL, 'One.', '2026-01-01'), "
+            "('b', NULL, 'The Marlow Post', 'Two.', '2026-01-01'), "
+            "('c', NULL, NULL, 'Three.', '2026-01-01')")
+    with Store(path) as store:
+        assert "0005_outlets" in store.newly_applied
+        ids = {a.id: (a.outlet_id, a.outlet) for a in store.articles()}
+        assert ids == {"a": ("harbourtimes.net", "harbourtimes.net"),
+                       "b": ("marlow-post", "The Marlow Post"), "c": (None, None)}
+        assert store.outlets()[1] == 1
