@@ -309,3 +309,20 @@ def test_counts_of_different_things_are_not_one_slot():
                        "count")
     assert not same_slot(arson[0], burglary[0], arson[1], burglary[1])
     assert same_slot(arson[0], also_arson[0], arson[1], also_arson[1])
+
+
+def test_a_hyphenated_amount_describes_a_noun_and_is_not_a_count_of_its_unit():
+    from newsweave.align import same_slot
+    from newsweave.model import Claim, Quantity
+
+    def claim(text: str, number: str, value: float) -> tuple[Quantity, Claim]:
+        start = text.index(number)
+        q = Quantity("count", start, start + len(number), number, value, "point")
+        return q, Claim(id="c", article="a", sentence=0, start=0, end=len(text), text=text,
+                        quantities=[q], lemmas=["score", "point", "play"])
+
+    points = claim("Ravel scored 11 points in the second half.", "11 points", 11)
+    plays = claim("Ravel scored two three-point plays in the run.", "three-point", 3)
+    fewer = claim("Ravel scored nine points in the second half.", "nine points", 9)
+    assert not same_slot(points[0], plays[0], points[1], plays[1])
+    assert same_slot(points[0], fewer[0], points[1], fewer[1])

@@ -235,6 +235,9 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         return False
     if x.kind in ("count", "ordinal") and bool(x.unit) != bool(y.unit):
         return False
+    if x.kind == "count" and _as_modifier(x) != _as_modifier(y):
+        # "two three-point plays" counts plays; a "three-point" play is not 3 points.
+        return False
     if x.kind == "date":
         if x.anchor and y.anchor and _stem(x.anchor) != _stem(y.anchor) and not (
                 _dates_the_claim(x, a) and _dates_the_claim(y, b)):
@@ -277,6 +280,15 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         return (sum(q.kind == x.kind for q in a.quantities) == 1
                 and sum(q.kind == y.kind for q in b.quantities) == 1)
     return not _anchors_differ(x, y, a, b)
+
+
+def _as_modifier(q: Quantity) -> bool:
+    """The amount is written as one hyphenated word that describes a noun ("a three-point
+    play", "a two-storey house"): a property of that noun, not a count of its unit."""
+    return _HYPHENATED.fullmatch(q.text) is not None
+
+
+_HYPHENATED = re.compile(r"[\w.]+-[^\W\d_]+")
 
 
 def _anchors_differ(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:

@@ -322,6 +322,8 @@ def test_the_first_reader_of_a_story_sees_it_being_compared(
             page.goto(f"{url}/stories/{story_id}")
             notice = page.locator(".notice.comparing")
             assert "Comparing 2 reports" in notice.inner_text()
+            # Who covered it needs no comparison: shown while the reader waits.
+            assert page.locator("#coverage").count() == 1
             screenshot(page, "web-comparing-390")
             page.locator("table.matrix").wait_for(timeout=120_000)
             assert page.locator(".notice.comparing").count() == 0
