@@ -315,14 +315,23 @@ def test_a_hyphenated_amount_describes_a_noun_and_is_not_a_count_of_its_unit():
     from newsweave.align import same_slot
     from newsweave.model import Claim, Quantity
 
-    def claim(text: str, number: str, value: float) -> tuple[Quantity, Claim]:
+    def claim(text: str, number: str, value: float, unit: str = "point"
+              ) -> tuple[Quantity, Claim]:
         start = text.index(number)
-        q = Quantity("count", start, start + len(number), number, value, "point")
+        q = Quantity("count", start, start + len(number), number, value, unit)
+        counts = [q]
+        if "two " in text:
+            at = text.index("two ")
+            counts.insert(0, Quantity("count", at, at + 3, "two", 2, "play"))
         return q, Claim(id="c", article="a", sentence=0, start=0, end=len(text), text=text,
-                        quantities=[q], lemmas=["score", "point", "play"])
+                        quantities=counts, lemmas=["score", "point", "play", "section"])
 
     points = claim("Ravel scored 11 points in the second half.", "11 points", 11)
     plays = claim("Ravel scored two three-point plays in the run.", "three-point", 3)
     fewer = claim("Ravel scored nine points in the second half.", "nine points", 9)
     assert not same_slot(points[0], plays[0], points[1], plays[1])
     assert same_slot(points[0], fewer[0], points[1], fewer[1])
+    # The length of a section, hyphenated or not, is one slot.
+    long = claim("A section roughly 40 metres long fell.", "40 metres", 40, "metre")
+    hyphen = claim("A 40-metre section collapsed.", "40-metre", 40, "metre")
+    assert same_slot(long[0], hyphen[0], long[1], hyphen[1])

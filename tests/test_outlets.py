@@ -345,3 +345,13 @@ def test_a_store_from_before_outlets_gets_them_on_opening(tmp_path):
         assert ids == {"a": ("harbourtimes.net", "harbourtimes.net"),
                        "b": ("marlow-post", "The Marlow Post"), "c": (None, None)}
         assert store.outlets()[1] == 1
+
+
+def test_reports_are_labelled_apart_and_never_by_file_name():
+    from newsweave.model import report_labels
+
+    arts = [Article(text="a", id="a", path="/x/first.txt"), Article(text="b", id="b", outlet="P"),
+            Article(text="c", id="c", path="/x/second.txt"), Article(text="d", id="d", outlet="P")]
+    assert report_labels(arts) == {"a": "Unknown outlet 1", "b": "P", "c": "Unknown outlet 2",
+                                   "d": "P (2)"}
+    assert report_labels(arts[:2]) == {"a": "Unknown outlet", "b": "P"}

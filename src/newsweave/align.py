@@ -235,7 +235,7 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         return False
     if x.kind in ("count", "ordinal") and bool(x.unit) != bool(y.unit):
         return False
-    if x.kind == "count" and _as_modifier(x) != _as_modifier(y):
+    if x.kind == "count" and _as_modifier(x, a) != _as_modifier(y, b):
         # "two three-point plays" counts plays; a "three-point" play is not 3 points.
         return False
     if x.kind == "date":
@@ -282,10 +282,12 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
     return not _anchors_differ(x, y, a, b)
 
 
-def _as_modifier(q: Quantity) -> bool:
-    """The amount is written as one hyphenated word that describes a noun ("a three-point
-    play", "a two-storey house"): a property of that noun, not a count of its unit."""
-    return _HYPHENATED.fullmatch(q.text) is not None
+def _as_modifier(q: Quantity, c: Claim) -> bool:
+    """The amount is one hyphenated word describing a noun that is counted itself ("two
+    three-point plays", "three 10-year bonds"): a property of each of those things, not a
+    count of its own unit. ("A 40-metre section" is the section's length: not this.)"""
+    return _HYPHENATED.fullmatch(q.text) is not None and any(
+        o is not q and o.kind == "count" and 0 <= q.start - o.end <= 2 for o in c.quantities)
 
 
 _HYPHENATED = re.compile(r"[\w.]+-[^\W\d_]+")

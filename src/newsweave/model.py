@@ -73,13 +73,18 @@ class Article:
 
 def report_labels(articles: list[Article]) -> dict[str, str]:
     """A distinct short name per article id: its ``source_label``, numbered from the
-    second report that shares one ("Unknown outlet (2)")."""
+    second report that shares one ("Courier (2)"); reports of no known outlet are all
+    numbered when there are several ("Unknown outlet 1", "Unknown outlet 2")."""
     labels: dict[str, str] = {}
     seen: dict[str, int] = {}
+    unknown = sum(1 for a in articles if not a.outlet) > 1
     for art in articles:
         base = art.source_label
         seen[base] = seen.get(base, 0) + 1
-        labels[art.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+        if unknown and not art.outlet:
+            labels[art.id] = f"{base} {seen[base]}"
+        else:
+            labels[art.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
     return labels
 
 
