@@ -355,3 +355,31 @@ def test_reports_are_labelled_apart_and_never_by_file_name():
     assert report_labels(arts) == {"a": "Unknown outlet 1", "b": "P", "c": "Unknown outlet 2",
                                    "d": "P (2)"}
     assert report_labels(arts[:2]) == {"a": "Unknown outlet", "b": "P"}
+
+
+def test_compare_with_an_outlet_registry_counts_owners(tmp_path):
+    from importlib import resources
+
+    example = Path(__file__).resolve().parents[1] / "docs" / "outlets.example.csv"
+    bad = tmp_path / "reg.csv"
+    bad.write_text(example.read_text(encoding="utf-8") + ",No domain,,,,\n", encoding="utf-8")
+    runner = CliRunner(env={"COLUMNS": "300"})
+    with resources.as_file(resources.files("newsweave") / "samples") as folder:
+        plain = runner.invoke(cli, ["compare", str(folder), "--format", "json"])
+        owned = runner.invoke(cli, ["compare", str(folder), "--outlets", str(bad),
+                                    "--format", "json"])
+    assert plain.exit_code == 0
+    assert owned.exit_code == 1  # the bad row is named; the comparison is still made
+    assert "line 6: has no domain" in " ".join(owned.output.split())
+    plain_data = json.loads(plain.stdout)
+    data = json.loads(owned.stdout)
+    assert {a["owner"] for a in data["articles"]} == {
+        "Harbourline Media", "Coastline Cooperative", "Tidewater Press Trust"}
+    # The Courier and the Record share an owner: a fact only they state is one source.
+    owner = {a["id"]: a["owner"] for a in data["articles"]}
+    shared = [c for c in data["claims"]
+              if len({m["article"] for m in c["mentions"]}) >= 2
+              and {owner[m["article"]] for m in c["mentions"]} == {"Harbourline Media"}]
+    assert shared and all(c["independent_sources"] == 1 for c in shared)
+    before = {c["text"]: c["independent_sources"] for c in plain_data["claims"]}
+    assert any(before.get(c["text"]) == 2 for c in shared)

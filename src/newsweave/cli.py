@@ -222,6 +222,9 @@ def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Librar
               help="Publication date of the given files: YYYY-MM-DD or an ISO 8601 date-time.")
 @click.option("--url", default=None, help="URL of the given file.")
 @click.option("--title", default=None, help="Title of the given file.")
+@click.option("--outlets", "registry_file", default=None, metavar="FILE",
+              help="An outlet registry (CSV or JSON, as for `outlets add`): names the outlets "
+              "and their owners; reports of one owner count as one source.")
 @output_options
 @model_options
 def compare(
@@ -230,6 +233,7 @@ def compare(
     published: str | None,
     url: str | None,
     title: str | None,
+    registry_file: str | None,
     fmt: str,
     output: str | None,
     with_text: bool,
@@ -237,15 +241,20 @@ def compare(
 ) -> None:
     """Compare reports of one story: files, folders or JSONL."""
     from .engine import compare as run_compare
+    from .outlets import Registry
 
+    registry, problems = None, []
+    if registry_file:
+        rows, problems = read_registry_file(registry_file)
+        registry = Registry.of(rows)
     meta = {k: v for k, v in
             {"outlet": outlet, "published": published, "url": url, "title": title}.items() if v}
-    result = run_compare(list(inputs), options=options, meta=meta or None)
+    result = run_compare(list(inputs), options=options, meta=meta or None, registry=registry)
     if not result.articles:
         report_failures(result.failures)
         raise click.exceptions.Exit(EXIT_INPUT_FAILED)
     render(result, fmt, output, with_text)
-    code = report_failures(result.failures)
+    code = report_failures([*problems, *result.failures])
     if code:
         raise click.exceptions.Exit(code)
 
@@ -494,6 +503,24 @@ def outlets_add(ctx: click.Context, file: str) -> None:
     are other spellings of the name, separated by ';'). A row for a domain already in
     the registry replaces it. It applies to the reports stored before and after.
     Bad rows are named on stderr (exit 1) and the good rows are still added."""
+    rows, problems = read_registry_file(file)
+    library = open_library(ctx, Options())
+    added, changed = library.store.add_outlets(rows)
+    terminal_console(stderr=True).print(
+        f"{added} outlets added, {changed} changed, {len(rows) - added - changed} unchanged",
+        highlight=False)
+    code = report_failures(problems)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def read_registry_file(file: str) -> tuple[list[Any], list[InputFailure]]:
+    """The rows of an outlet registry file ('-': stdin) and a failure per bad row.
+
+    Raises:
+        click.FileError: the file cannot be opened.
+        ConfigError: it is too large, or cannot be read as a registry at all.
+    """
     from .outlets import parse_registry
 
     try:
@@ -511,15 +538,8 @@ def outlets_add(ctx: click.Context, file: str) -> None:
         rows, problems = parse_registry(data, visible(file))
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    library = open_library(ctx, Options())
-    added, changed = library.store.add_outlets(rows)
-    terminal_console(stderr=True).print(
-        f"{added} outlets added, {changed} changed, {len(rows) - added - changed} unchanged",
-        highlight=False)
-    code = report_failures([InputFailure(visible(file), p.removeprefix(visible(file) + " "))
-                            for p in problems])
-    if code:
-        raise click.exceptions.Exit(code)
+    name = visible(file)
+    return rows, [InputFailure(name, p.removeprefix(name + " ")) for p in problems]
 
 
 @cli.command()

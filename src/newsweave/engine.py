@@ -20,6 +20,7 @@ from .nlp.analyze import Analyzer
 from .nlp.embed import Embedder, load_embedder
 from .nlp.entities import EntityLinker, _norm
 from .nlp.judge import load_judge
+from .outlets import Registry
 
 #: Texts per embedder batch. Claims are short, and a batch is padded to its
 #: longest text: on ECB+ claims 32 ran faster than 64 on this project's machine.
@@ -141,6 +142,7 @@ def compare(
     options: Options | None = None,
     meta: dict[str, Any] | None = None,
     engine: Engine | None = None,
+    registry: Registry | None = None,
     **settings: Any,
 ) -> Comparison:
     """Compare several reports of one story, claim by claim.
@@ -151,6 +153,8 @@ def compare(
         options: an ``Options``; or give its fields as keyword ``settings``.
         meta: outlet/published/url/title applied to every file read.
         engine: reuse loaded models (default: one shared engine per options).
+        registry: an outlet registry (``outlets.Registry``) naming the reports' outlets
+            and owners; reports of one owner then count as one source.
 
     Returns:
         A ``Comparison``; inputs that could not be read are listed in
@@ -169,6 +173,9 @@ def compare(
     else:
         opts = options.replace(**settings) if settings else options
     articles, failures = read_inputs(inputs, opts, meta=meta)
+    if registry is not None:
+        for article in articles:
+            article.identify(registry)
     engine = engine or Engine.shared(opts)
     result = engine.compare_articles(articles)
     result.failures = list(failures)
