@@ -383,3 +383,18 @@ def test_compare_with_an_outlet_registry_counts_owners(tmp_path):
     assert shared and all(c["independent_sources"] == 1 for c in shared)
     before = {c["text"]: c["independent_sources"] for c in plain_data["claims"]}
     assert any(before.get(c["text"]) == 2 for c in shared)
+
+
+def test_reports_show_owners_and_count_them_once(tmp_path):
+    from importlib import resources
+
+    example = Path(__file__).resolve().parents[1] / "docs" / "outlets.example.csv"
+    runner = CliRunner(env={"COLUMNS": "300"})
+    with resources.as_file(resources.files("newsweave") / "samples") as folder:
+        plain = runner.invoke(cli, ["compare", str(folder), "--format", "markdown"]).stdout
+        owned = runner.invoke(cli, ["compare", str(folder), "--outlets", str(example),
+                                    "--format", "markdown"]).stdout
+    # Four reports: one a copy; with the registry, two of the rest share an owner.
+    assert "4 reports (3 independent)" in plain
+    assert "4 reports (2 independent)" in owned
+    assert "Kessington Daily Record (Harbourline Media)" in owned

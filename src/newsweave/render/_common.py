@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..dedup import independent_sources
 from ..model import Article, Citation, ClaimGroup, Comparison, Conflict, report_labels
 
 # Order in which statuses are shown: disagreements first, they need the reader most.
@@ -306,9 +307,10 @@ def count_label(key: str, n: int) -> str:
 
 
 def independent_reports(comparison: Comparison) -> int:
-    """How many of the reports are not copies of another one."""
-    ids = {a.article.id for a in comparison.articles}
-    return len({original_of(comparison, i) for i in ids})
+    """How many independent sources the reports are (``dedup.independent_sources``: a
+    copy counts as its original; reports of one owner, else of one outlet, once)."""
+    articles = [a.article for a in comparison.articles]
+    return len(set(independent_sources(articles, comparison.copy_of).values()))
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")

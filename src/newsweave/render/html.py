@@ -208,6 +208,7 @@ def build_context(comparison: Comparison, *, nonce: str) -> dict:
                 "id": art.id,
                 "label": labels[art.id],
                 "outlet": art.outlet,
+                "owner": art.owner,
                 "title": report_title(art),
                 "url": safe_url(art.url),
                 "raw_url": art.url,

@@ -134,7 +134,7 @@ def to_markdown(comparison: Comparison) -> str:
             rows.append(
                 [
                     f"`{art.id}`" if "`" not in art.id else escape(art.id),
-                    escape(labels[art.id]),
+                    escape(labels[art.id]) + (f" ({escape(art.owner)})" if art.owner else ""),
                     _link(escape(report_title(art)), art.url),
                     escape(art.dateline),
                     escape(art.published),

@@ -182,6 +182,8 @@ def _render(comparison: Comparison, console: Console) -> None:
             original = comparison.copy_of.get(art_id)
             copy_label = labels.get(original, original) if original else None
             outlet = _t(labels[art_id])
+            if art.owner:
+                outlet.append(f"\n{visible(art.owner)}", style="not bold dim")
             if narrow and copy_label:
                 outlet.append(f"\ncopy of {copy_label}", style="not bold yellow")
             cells = [outlet, _t(report_title(art))]
