@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from webdata import HOSTILE, STORIES, fresh_story, story_of
+from webdata import HOSTILE, STORIES, fresh_story, one_story_each, story_of
 
 from newsweave.library import Library
 from newsweave.render.json import validate
@@ -108,10 +108,7 @@ def test_a_page_past_the_last_of_many_redirects_to_the_last(engine, tmp_path):
     try:
         articles = [Article(text=f"Report {n} on the harbour.", published="2025-01-01")
                     for n in range(PAGE_SIZE + 1)]
-        store.put_articles(articles)
-        for n, article in enumerate(articles):
-            store.put_story(f"s{n}", f"Story {n}")
-            store.assign_story(article.id, f"s{n}")
+        one_story_each(store, articles)
         with TestClient(create_app(Library(store, engine), compute=False)) as c:
             got = c.get("/", params={"page": 9999, "since": "2024-12-01"},
                         follow_redirects=False)

@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 from test_web_api import Elements, assert_error
+from webdata import one_story_each
 
 from newsweave.errors import NotFound
 from newsweave.library import Library
@@ -215,10 +216,7 @@ def test_pages_of_one_outlet_keep_the_filter(engine, tmp_path):
         articles = [Article(text=f"Report {n} on the harbour.", published="2025-01-01",
                             outlet="Kelmoor Herald" if n else "Velm Post")
                     for n in range(PAGE_SIZE + 2)]
-        store.put_articles(articles)
-        for n, article in enumerate(articles):
-            store.put_story(f"s{n}", f"Story {n}")
-            store.assign_story(article.id, f"s{n}")
+        one_story_each(store, articles)
         with TestClient(create_app(Library(store, engine), compute=False)) as c:
             first = c.get("/", params={"outlet": "kelmoor-herald"}).text
             assert "page 1 of 2" in first
