@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Comparison, Mention
-from newsweave.web.views import claim_marks, coverage, coverage_view, entities_view
+from newsweave.model import AnalyzedArticle, Article, Comparison
+from newsweave.web.views import coverage, coverage_view, entities_view, one_side_marks
 
 # Two reports as a tagger reads them: people, a weapon, a region and a neighbourhood.
 TEXTS = {
@@ -182,16 +182,12 @@ def test_a_claim_of_one_owners_outlets_is_marked_and_a_copy_counts_as_its_origin
         claims=[], brief=[], copy_of={"v": "h"},
     )
 
-    def group(*articles: str) -> ClaimGroup:
-        return ClaimGroup("c", "corroborated", 2, "A claim.",
-                          [Mention(a, 0, 6, "Report") for a in articles])
-
-    assert claim_marks(comparison, group("h", "s", "v")) == [
+    assert one_side_marks(comparison, ["h", "s", "v"]) == [
         "only outlets of Brannock Media", "only right outlets"]
     # The copy is the Herald's report: one outlet, already "single source".
-    assert claim_marks(comparison, group("h", "v")) == []
+    assert one_side_marks(comparison, ["h", "v"]) == []
     # The copy counts as the Herald, whatever outlet ran it.
-    assert claim_marks(comparison, group("s", "v")) == [
+    assert one_side_marks(comparison, ["s", "v"]) == [
         "only outlets of Brannock Media", "only right outlets"]
-    assert claim_marks(comparison, group("s", "p")) == ["only right outlets"]  # two owners
-    assert claim_marks(comparison, group("h", "l")) == []  # one lean unknown
+    assert one_side_marks(comparison, ["s", "p"]) == ["only right outlets"]  # two owners
+    assert one_side_marks(comparison, ["h", "l"]) == []  # one lean unknown

@@ -99,7 +99,8 @@ def brief_sections(
     quote_limit: int,
 ) -> list[dict]:
     """The brief as the HTML report and the web page show it: sections by kind, each entry
-    with its citations (source label, link, the quoted sentence, the cited claim's id).
+    with its citations (report id, source label, link, the quoted sentence, the cited
+    claim's id).
 
     ``href(citation, found)`` links a citation; ``found`` is false when its span is not in
     the article text (the page may still link the article, the report cannot).
@@ -112,6 +113,7 @@ def brief_sections(
             quote = span_text(articles, c.article, c.start, c.end)
             cites.append(
                 {
+                    "article": c.article,
                     "label": labels.get(c.article, c.article),
                     "href": href(c, quote is not None),
                     "quote": truncate(quote, quote_limit) if quote else "",

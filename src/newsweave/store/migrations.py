@@ -364,7 +364,8 @@ CREATE TABLE outlets (
 -- Each report's outlet id (``outlets.identify`` of its outlet name and URL under the
 -- registry): set when it is stored, and again for every report when the registry changes.
 ALTER TABLE articles ADD COLUMN outlet_id TEXT;
-CREATE INDEX articles_outlet_id ON articles(outlet_id, story_id);
+-- Covers the outlet listing (names and counts) and the stories of one outlet.
+CREATE INDEX articles_outlet_id ON articles(outlet_id, outlet, story_id);
 -- The story listing counts independent sources by outlet: its covering index has it.
 DROP INDEX articles_story_listing;
 CREATE INDEX articles_story_listing

@@ -1324,7 +1324,7 @@ class Store:
             counts = conn.execute(
                 "SELECT outlet_id, count(*), count(DISTINCT story_id) FROM articles "
                 "GROUP BY outlet_id").fetchall()
-            names = _outlet_names(conn, registry, None)
+            names = _outlet_names(conn, None)
         unknown = sum(n for oid, n, _ in counts if oid is None)
         seen = {oid: (n, stories) for oid, n, stories in counts if oid is not None}
         ids = list(dict.fromkeys([*seen, *registry.rows]))
@@ -1343,7 +1343,7 @@ class Store:
             n, stories = conn.execute(
                 "SELECT count(*), count(DISTINCT story_id) FROM articles WHERE outlet_id = ?",
                 (outlet_id,)).fetchone()
-            names = _outlet_names(conn, registry, outlet_id)
+            names = _outlet_names(conn, outlet_id)
         if not n and outlet_id not in registry.rows:
             raise NotFound(
                 f"no outlet {outlet_id!r} in the store at {self.path}; list them with "
@@ -1502,20 +1502,19 @@ def _query_error(query: str | None, exc: sqlite3.Error) -> QueryError | None:
     )
 
 
-def _outlet_names(
-    conn: sqlite3.Connection, registry: Registry, outlet_id: str | None
-) -> dict[str, str]:
-    """The name shown for each outlet id (of one, or of all): the registry's, else the
-    name its reports give most often, else the id."""
+def _outlet_names(conn: sqlite3.Connection, outlet_id: str | None) -> dict[str, str]:
+    """The name its reports give each outlet id most often (of one outlet, or of all);
+    the id itself when they give none (the outlet is known by its URL's domain). The
+    registry's name, where it has one, is put first by ``_outlet_record``."""
     where, params = ("WHERE outlet_id = ?", (outlet_id,)) if outlet_id else (
         "WHERE outlet_id IS NOT NULL", ())
     best: dict[str, tuple[int, str]] = {}
-    for oid, outlet, url, n in conn.execute(
-        f"SELECT outlet_id, outlet, url, count(*) FROM articles {where} "
-        "GROUP BY outlet_id, outlet ORDER BY outlet_id, count(*) DESC, outlet", params
+    for oid, outlet, n in conn.execute(
+        f"SELECT outlet_id, outlet, count(*) FROM articles {where} GROUP BY outlet_id, outlet",
+        params,
     ):
-        name = identify(outlet, url, registry).name
-        if name and (oid not in best or n > best[oid][0]):
+        name = (outlet or "").strip() or oid
+        if oid not in best or (n, name) > best[oid]:
             best[oid] = (n, name)
     return {oid: name for oid, (_, name) in best.items()}
 

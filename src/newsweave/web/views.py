@@ -187,17 +187,15 @@ def story_view(
         for aid in order
     ]
 
-    cited: dict[str, str] = {}  # a citation's link -> its report, for the brief's marks
-
-    def cite_href(c: Citation, found: bool) -> str:
+    brief = brief_sections(
+        comparison,
+        texts,
+        labels,
         # A span not found in the text still opens its report, unhighlighted.
-        href = article_href(c.article, (c.start, c.end) if found else None)
-        cited[href] = c.article
-        return href
-
-    brief = brief_sections(comparison, texts, labels, href=cite_href, quote_limit=QUOTE_LIMIT)
-
-    _mark_brief(brief, comparison, texts, cited)
+        href=lambda c, found: article_href(c.article, (c.start, c.end) if found else None),
+        quote_limit=QUOTE_LIMIT,
+    )
+    _mark_brief(brief, comparison, texts)
 
     ranked = sorted(
         comparison.claims,
@@ -228,7 +226,7 @@ def story_view(
                 "status_label": status_label(g.status),
                 "sources": g.independent_sources,
                 "cells": cells,
-                "marks": claim_marks(comparison, g, texts),
+                "marks": one_side_marks(comparison, [m.article for m in g.mentions], texts),
             }
         )
 
@@ -396,21 +394,15 @@ def coverage_view(cov: dict[str, Any]) -> dict[str, Any]:
             "width": BAR_WIDTH, "height": BAR_HEIGHT}
 
 
-def claim_marks(
-    comparison: Comparison, group: ClaimGroup, by_id: dict[str, Article] | None = None
-) -> list[str]:
-    """Warnings on a claim told by two or more outlets that are not independent of each
-    other: "only outlets of OWNER" when they all have one owner, "only LEAN outlets"
-    when all have one known lean. A copy counts as its original; a claim of a single
-    outlet gets none (it is already "single source"). ``by_id``: the comparison's
-    articles by id, when the caller has them."""
-    return one_side_marks(comparison, [m.article for m in group.mentions], by_id)
-
-
 def one_side_marks(
     comparison: Comparison, article_ids: list[str], by_id: dict[str, Article] | None = None
 ) -> list[str]:
-    """``claim_marks`` of the reports ``article_ids`` (a claim's, a brief item's)."""
+    """Warnings on a fact told by two or more outlets that are not independent of each
+    other (``article_ids``: the reports of a claim, or those a brief item cites): "only
+    outlets of OWNER" when they all have one owner, "only LEAN outlets" when all have one
+    known lean. A copy counts as its original; a fact of a single outlet gets none (it is
+    already "single source"). ``by_id``: the comparison's articles by id, when the caller
+    has them."""
     if by_id is None:
         by_id = {a.article.id: a.article for a in comparison.articles}
     sources: dict[str, Article] = {}
@@ -429,14 +421,14 @@ def one_side_marks(
 
 
 def _mark_brief(sections: list[dict[str, Any]], comparison: Comparison,
-                by_id: dict[str, Article], cited: dict[str, str]) -> None:
-    """Give each brief item the ``one_side_marks`` of the reports it cites (``cited``:
-    a citation's link -> its report): a lead or a corroboration that rests on one
-    owner's outlets, or one lean's, says so where it is read."""
+                by_id: dict[str, Article]) -> None:
+    """Give each brief item the ``one_side_marks`` of the reports it cites: a lead or a
+    corroboration that rests on one owner's outlets, or one lean's, says so where it is
+    read."""
     for section in sections:
         for part in section["parts"]:
             for item in part["entries"] + part["more"]:
-                articles = [cited[c["href"]] for c in item["cites"] if c["href"] in cited]
+                articles = [c["article"] for c in item["cites"]]
                 item["marks"] = one_side_marks(comparison, articles, by_id)
 
 
@@ -828,7 +820,6 @@ _CITED = "\0cited"  # not a claim id: claim ids never hold a NUL
 __all__ = [
     "article_href",
     "article_view",
-    "claim_marks",
     "comparison_from_data",
     "coverage",
     "coverage_view",
