@@ -83,7 +83,7 @@ def test_identify_each_source_of_the_name():
     assert identify("marlowpost.com", None).id == "marlowpost.com"
     # Nothing: unknown, and shown as such (never a file name).
     found = identify(None, None)
-    assert (found.id, found.name, found.label) == (None, None, UNKNOWN_OUTLET)
+    assert (found.id, found.name) == (None, None)
     assert Article(text="x", path="/data/reports.jsonl").source_label == UNKNOWN_OUTLET
 
 

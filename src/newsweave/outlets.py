@@ -140,10 +140,6 @@ class Outlet:
     country: str | None = None
     lean: str | None = None
 
-    @property
-    def label(self) -> str:
-        return self.name or UNKNOWN_OUTLET
-
 
 @dataclass(slots=True)
 class Registry:
