@@ -84,3 +84,13 @@ def test_the_lead_tells_each_event_once_and_whole(engine) -> None:
     assert sum("died" in t or "dies" in t for t in lead) == 1, lead
     assert not any("dies at 81" in t for t in lead), lead
     assert any(t.startswith("Jonas Merrick") and "died on Sunday" in t for t in lead), lead
+
+
+def test_a_span_matched_to_two_facts_leads_once(demo) -> None:
+    """One report's same words may join two facts (one sentence, two groups): the lead
+    states that once."""
+    lead = [b for b in demo.brief if b.kind == "lead"]
+    cited = [(c.article, c.start, c.end) for b in lead for c in b.citations]
+    assert len(cited) == len(set(cited)), [b.text for b in lead]
+    # A result clause leads told with its event, never as "the section injured ...".
+    assert not any("section injured" in b.text for b in lead)

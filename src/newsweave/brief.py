@@ -68,11 +68,15 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _repeats(g: ClaimGroup, chosen: list[ClaimGroup]) -> bool:
-    """Whether ``g`` says again what a fact already in the lead says: mostly the same
-    words, or the same thing done by the same subject ("Gigante died in prison", "The
-    Chin' Gigante dies in prison"), as two reports' openings word one event."""
+    """Whether ``g`` says again what a fact already in the lead says: the same span
+    of a report, mostly the same words, or the same thing done by the same subject
+    ("Gigante died in prison", "The Chin' Gigante dies in prison"), as two reports'
+    openings word one event."""
     words = _words(g.text)
+    spans = {(m.article, m.start, m.end) for m in g.mentions}
     for other in chosen:
+        if spans & {(m.article, m.start, m.end) for m in other.mentions}:
+            return True  # one report's same words support both: one fact, matched twice
         o = _words(other.text)
         if words and o and len(words & o) / len(words | o) >= REPEAT_JACCARD:
             return True

@@ -46,7 +46,7 @@ _Item = tuple[Article, AnalyzedArticle | None, DocFeatures | None]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'

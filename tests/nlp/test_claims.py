@@ -309,3 +309,17 @@ def test_a_multi_fact_sentence_has_facets(engine) -> None:
     assert claim.kernel == "The minister held a two-hour meeting with union leaders."
     for f in claim.facets:
         assert claim.start <= f.start < f.end <= claim.end
+
+
+def test_a_result_clause_is_told_with_its_event(engine) -> None:
+    """A thing that underwent an event did not do what followed: "a span collapsed,
+    injuring 9 people" is not "the span injured 9 people"."""
+    [event, result] = analyze(engine, "A span of the old quay collapsed on Friday, injuring "
+                                      "nine dockworkers.\n").claims
+    assert event.text == "A span of the old quay collapsed on Friday"
+    assert result.text == "A span of the old quay collapsed on Friday, injuring nine dockworkers"
+    # Compared as the result alone, as before (what other reports word it as).
+    assert result.core == "A span of the old quay injured nine dockworkers"
+    # An agent does what follows: a person's participle clause is still theirs.
+    texts = texts_of(engine, "The warden closed the quay, warning that more of it could fall.\n")
+    assert any(t.startswith("The warden warned that") for t in texts), texts

@@ -153,6 +153,48 @@ def _finite(verb: Token, governor: Token, plural: bool) -> str:
     return forms[0] if forms else verb.text
 
 
+#: Who can do what a participle says: a person, a body, a people, a pronoun for one.
+_AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _states_a_result(participle: Token, governor: Token, subj: Token) -> bool:
+    """Whether ``participle`` tells what its sentence's event caused ("collapsed,
+    injuring 14 people") rather than what the subject did ("confirmed the sale,
+    describing the talks"). A thing that underwent an event (an intransitive verb,
+    a subject that is no agent) did not do what followed."""
+    if participle.lemma_.lower() in SPEECH_VERBS:
+        return False
+    if subj.pos_ in {"PRON", "PROPN"} or subj.ent_type_ in _AGENT_TYPES:
+        return False
+    return not any(c.dep_ in {"dobj", "obj", "attr", "ccomp", "xcomp"} and not _bare_object(c)
+                   for c in governor.children)
+
+
+def _bare_object(tok: Token) -> bool:
+    """An object that is part of its verb ("gave way", "caught fire", "took place"):
+    one bare word right after it."""
+    return tok.i == tok.head.i + 1 and not any(True for _ in tok.children)
+
+
+#: Words of a place phrase kept with a result clause's event ("ripped through the market").
+_EVENT_PLACE_TOKENS = 4
+
+
+def _bare_clause(governor: Token) -> str:
+    """The governing verb with its particle, negation and a short phrase right after
+    it ("gave way", "did not move", "ripped through the market"): the event a result
+    clause follows from."""
+    keep = [governor] + [c for c in governor.children
+                         if c.dep_ in {"prt", "neg", "aux", "auxpass"} or _bare_object(c)]
+    nxt = governor.nbor() if governor.i + 1 < len(governor.doc) else None
+    if nxt is not None and nxt.dep_ == "prep" and nxt.head.i == governor.i:
+        place = list(nxt.subtree)
+        if len(place) <= _EVENT_PLACE_TOKENS:
+            keep += place
+    keep.sort(key=lambda t: t.i)
+    return "".join(t.text_with_ws for t in keep).strip()
+
+
 def _participle_governor(tok: Token) -> Token:
     """The clause a chain of participles hangs from ("A did X, describing Y,
     expressing Z": both participles are A's)."""
@@ -464,6 +506,14 @@ class ClaimExtractor:
                     verb = _finite(h, governor, plural)
                     text = " ".join(
                         f"{subject} {before} {verb}{full[h.idx + len(h.text):end]}".split())
+                    if _states_a_result(h, governor, subj):
+                        # "A section collapsed, injuring 14 people": the collapse hurt
+                        # them, not the section. Shown with its cause, the clause reads
+                        # whole; compared as the result alone, as before.
+                        core = core or text
+                        text = " ".join(
+                            f"{subject} {_bare_clause(governor)}, {before} {full[h.idx:end]}"
+                            .split())
                 elif subj.idx < start:
                     # Restore a subject that lies outside the clause.
                     text = f"{subject} {text}"
