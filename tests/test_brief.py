@@ -94,3 +94,11 @@ def test_a_span_matched_to_two_facts_leads_once(demo) -> None:
     assert len(cited) == len(set(cited)), [b.text for b in lead]
     # A result clause leads told with its event, never as "the section injured ...".
     assert not any("section injured" in b.text for b in lead)
+
+
+def test_a_quote_cut_mid_sentence_ends_the_line() -> None:
+    from newsweave.brief import _end
+
+    assert _end("The mayor called the plan “sound,”") == "The mayor called the plan “sound.”"
+    assert _end("The mayor said “we will rebuild.”") == "The mayor said “we will rebuild.”"
+    assert _end("The mayor called it “sound”") == "The mayor called it “sound”."

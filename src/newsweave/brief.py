@@ -45,6 +45,9 @@ def _cite(mentions: Sequence[Mention]) -> list[Citation]:
 
 def _end(text: str) -> str:
     text = text.rstrip().rstrip(",;:")
+    if text.endswith(("”", '"', "’")) and len(text) > 1 and text[-2] in ",;:":
+        # A quote cut where the sentence went on ('called it “very good,”'): it ends here.
+        text = f"{text[:-2]}.{text[-1]}"
     if text.endswith(("”", '"', "’")) and len(text) > 1 and text[-2] in ".!?":
         return text
     return text if text.endswith((".", "!", "?")) else text + "."
