@@ -335,3 +335,47 @@ def test_a_hyphenated_amount_describes_a_noun_and_is_not_a_count_of_its_unit():
     long = claim("A section roughly 40 metres long fell.", "40 metres", 40, "metre")
     hyphen = claim("A 40-metre section collapsed.", "40-metre", 40, "metre")
     assert same_slot(long[0], hyphen[0], long[1], hyphen[1])
+
+
+def test_dates_of_different_events_are_not_one_slot():
+    """The day two men's trial began is not the day a third was convicted; the year
+    someone held a post is not the year of a resignation the claim mentions."""
+    from newsweave.align import same_slot
+    from newsweave.model import Claim, Quantity
+
+    def claim(text: str, date: str, value: str, anchor: str | None, predicate: str,
+              subject: str, lemmas: list[str]) -> tuple[Quantity, Claim]:
+        start = text.index(date)
+        q = Quantity("date", start, start + len(date), date, value, anchor=anchor)
+        return q, Claim(id="c", article="a", sentence=0, start=0, end=len(text), text=text,
+                        quantities=[q], predicate=predicate, subject=subject, lemmas=lemmas)
+
+    trial = claim("Two dockers went on trial Wednesday for the Harwick killing.", "Wednesday",
+                  "2025-06-11", "go", "go", "Two dockers", ["docker", "go", "trial", "killing"])
+    verdict = claim("A watchman was convicted Tuesday of the Harwick killing.", "Tuesday",
+                    "2025-06-10", "convict", "convict", "A watchman",
+                    ["watchman", "convict", "killing"])
+    assert not same_slot(trial[0], verdict[0], trial[1], verdict[1])
+    # The same event told with another day is one slot (and a conflict).
+    other_day = claim("Two dockers went on trial Thursday for the Harwick killing.", "Thursday",
+                      "2025-06-12", "go", "go", "Two dockers", ["docker", "go", "trial"])
+    assert same_slot(trial[0], other_day[0], trial[1], other_day[1])
+
+    post = claim("Marlow was harbour master in 1981 when the inquiry began.", "1981", "1981",
+                 None, "be", "Marlow", ["marlow", "master", "inquiry", "begin"])
+    resigned = claim("Marlow was angered by the board's resignation in 1984.", "1984", "1984",
+                     "resignation", "anger", "Marlow", ["marlow", "anger", "resignation"])
+    assert not same_slot(post[0], resigned[0], post[1], resigned[1])
+
+
+def test_an_amount_inside_a_relative_clause_is_background(engine):
+    """"The docker who struck three men" says who is meant; the claim is what he faces."""
+    from newsweave.model import Article
+
+    [an] = engine.analyzer.analyze([Article(
+        text="The docker who struck three men in the yard was charged on Friday.")])
+    [q] = [q for q in an.quantities if q.kind == "count"]
+    assert q.aside
+    [an] = engine.analyzer.analyze([Article(text="The docker struck three men in the yard.")])
+    [q] = [q for q in an.quantities if q.kind == "count"]
+    assert not q.aside

@@ -239,10 +239,14 @@ def same_slot(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
         # "two three-point plays" counts plays; a "three-point" play is not 3 points.
         return False
     if x.kind == "date":
-        if x.anchor and y.anchor and _stem(x.anchor) != _stem(y.anchor) and not (
-                _dates_the_claim(x, a) and _dates_the_claim(y, b)):
-            # The day of a charge is not the day of the shooting; "will reopen on 14 June"
-            # and "will be able to return from 21 June" both date the claim itself.
+        own = _dates_the_claim(x, a) and _dates_the_claim(y, b)
+        if _stem(x.anchor or "") != _stem(y.anchor or "") and not own:
+            # The day of a charge is not the day of the shooting, nor is the year of a
+            # resignation the year someone held a post; "will reopen on 14 June" and "will
+            # be able to return from 21 June" both date the claim itself.
+            return False
+        if own and _different_events(a, b):
+            # The day a trial began is not the day of a conviction.
             return False
         px, py = _precision(x), _precision(y)
         if (px == 4) != (py == 4):
@@ -330,6 +334,17 @@ def _names_a_person(word: str, claim: Claim) -> bool:
 
 #: Verbs that carry another verb's meaning ("will be able to return").
 _LIGHT_VERBS = frozenset({"be", "have", "get"})
+
+
+def _different_events(a: Claim, b: Claim) -> bool:
+    """Two claims of different verbs (neither light) about different subjects, neither
+    using the other's verb: "two men went on trial", "a gang member was convicted"."""
+    pa, pb = a.predicate, b.predicate
+    if not pa or not pb or pa in _LIGHT_VERBS or pb in _LIGHT_VERBS or _stem(pa) == _stem(pb):
+        return False
+    if _stem(pa) in {_stem(w) for w in b.lemmas} or _stem(pb) in {_stem(w) for w in a.lemmas}:
+        return False
+    return _subjects_differ(a, b)
 
 
 def _dates_the_claim(q: Quantity, c: Claim) -> bool:

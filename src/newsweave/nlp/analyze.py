@@ -123,12 +123,17 @@ _MEASURE_DEPS = frozenset({"amod", "compound", "nummod", "npadvmod", "pobj", "pr
 def quantity_anchor(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
     """Lemma of the word an amount measures, and whether that word lies in a
     relative clause. "30-day ceasefire" gives ("ceasefire", False); "spoke for
-    an hour", ("speak", False); "the bridge, which opened in 1974,", ("open", True).
+    an hour", ("speak", False); "the bridge, which opened in 1974,", ("open", True);
+    "the man who fired three shots", (None, True).
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None, False
     tok = span.root
+    # "the woman who shot three co-workers", "the pinup whose poses won a following four
+    # decades later": an amount anywhere inside a relative clause describes who or what
+    # the claim is about, not what it states.
+    in_relative = any(t.dep_ == "relcl" for t in tok.ancestors)
     anchor = None
     for _ in range(4):
         if tok.head.i == tok.i or tok.dep_ not in _MEASURE_DEPS:
@@ -141,8 +146,8 @@ def quantity_anchor(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
         if tok.pos_ in {"NOUN", "PROPN", "VERB"} and not (start <= tok.idx < end):
             anchor = tok
         else:
-            return None, False
-    return anchor.lemma_.lower(), anchor.dep_ in {"relcl", "acl"}
+            return None, in_relative
+    return anchor.lemma_.lower(), in_relative or anchor.dep_ in {"relcl", "acl"}
 
 
 class Analyzer:
