@@ -228,7 +228,7 @@ def apply_migrations(
                 conn.execute(
                     "INSERT INTO migrations (name, applied_at) VALUES (%s, %s)", (name, now())
                 )
-        except psycopg.Error as exc:
+        except Exception as exc:  # the transaction was rolled back on the way out
             raise StoreError(
                 f"migration {name!r} failed on {where} and was rolled back: {exc}; "
                 "the store is unchanged by it, report this with the message above"

@@ -1402,7 +1402,8 @@ class Store:
             self._writer.execute(
                 "INSERT INTO failures (source, reason, first_seen, last_seen, count) "
                 "VALUES (?, ?, ?, ?, 1) ON CONFLICT (source) DO UPDATE SET "
-                "reason = excluded.reason, last_seen = excluded.last_seen, count = failures.count + 1",
+                "reason = excluded.reason, last_seen = excluded.last_seen, "
+                "count = failures.count + 1",
                 (source, reason, now, now),
             )
 
