@@ -417,7 +417,8 @@ def story(
               show_default=True, help="Output format.")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
-    """Full-text search of the stored reports (SQLite FTS5)."""
+    """Full-text search of the stored reports (SQLite FTS5; a PostgreSQL store reads
+    PostgreSQL's web search syntax)."""
     library = open_library(ctx, Options())
     as_words = library.store.search_expression(query)[1]
     hits = library.store.search(query, limit=limit)

@@ -42,6 +42,8 @@ def sqlite_store(tmp_path):
 
 
 # --- opening and migrations --------------------------------------------------------------------
+# SQLite files (WAL, foreign files, its migration ledger); PostgreSQL's opening and
+# migrations are tested in test_postgres.py.
 
 
 def test_open_creates_folders_and_uses_wal(tmp_path):
