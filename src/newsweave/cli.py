@@ -181,9 +181,11 @@ def report_failures(failures: Sequence[InputFailure]) -> int:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsweave")
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
-@click.option("--db", "db", type=click.Path(dir_okay=False), envvar="NEWSWEAVE_DB",
-              help="The store (SQLite file). Default: $NEWSWEAVE_DB, else a file in the user "
-              "data folder.")
+# A plain string, not click.Path: --db also takes a postgresql:// URL, kept as written.
+@click.option("--db", "db", metavar="PATH|URL", envvar="NEWSWEAVE_DB",
+              help="The store: a SQLite file, or a postgresql://user@host/db URL of a "
+              "PostgreSQL database (needs the 'postgres' extra). Default: $NEWSWEAVE_DB, else "
+              "a file in the user data folder.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, db: str | None) -> None:
     """Read the news across sources: what reports agree on, what only one says,
@@ -207,10 +209,9 @@ def open_library(ctx: click.Context, options: Options):  # noqa: ANN201 - Librar
     """The store named by --db (or the default) with an engine for ``options``."""
     from .engine import Engine
     from .library import Library
-    from .store import Store, default_db_path
+    from .store import default_db_path, open_store
 
-    path = ctx.obj.get("db") or default_db_path()
-    store = Store(path)
+    store = open_store(ctx.obj.get("db") or default_db_path())
     ctx.call_on_close(store.close)
     return Library(store, Engine.shared(options))
 
@@ -416,7 +417,8 @@ def story(
               show_default=True, help="Output format.")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
-    """Full-text search of the stored reports (SQLite FTS5)."""
+    """Full-text search of the stored reports (SQLite FTS5; a PostgreSQL store reads
+    PostgreSQL's web search syntax)."""
     library = open_library(ctx, Options())
     as_words = library.store.search_expression(query)[1]
     hits = library.store.search(query, limit=limit)
@@ -649,9 +651,12 @@ def serve(
 
 def _require_store(ctx: click.Context) -> None:
     """Refuse a store that does not exist yet: serving would create an empty one."""
-    from .store import default_db_path
+    from .store import default_db_path, is_postgres_url
 
-    path = Path(ctx.obj.get("db") or default_db_path())
+    db = ctx.obj.get("db") or default_db_path()
+    if is_postgres_url(db):  # a server database: opening it says if it cannot be reached
+        return
+    path = Path(db)
     if not path.is_file():
         raise ConfigError(
             f"no store at {path}; give the store to serve with --db, or create it first "

@@ -1,5 +1,8 @@
 """A writer killed mid-way leaves a sound store, and re-running it loses and doubles nothing."""
 
+# SQLite only: a killed writer's half-written file is the embedded store's concern; a
+# PostgreSQL server rolls back a dead client's transaction itself.
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
-"""Two processes ingesting into one store at once end in the stories of running them in turn."""
+"""Two processes ingesting into one store at once end in the stories of running them in turn,
+on SQLite (one file) and on PostgreSQL (one database, writers serialised by an advisory lock)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from newsweave.config import Options
 from newsweave.engine import Engine
 from newsweave.library import Library
-from newsweave.store import Store
+from newsweave.store import Store, open_store
 
 EVENTS = 6
 PER_EVENT = 8
@@ -70,7 +71,7 @@ import pytest
 from newsweave.config import Options
 from newsweave.engine import Engine
 from newsweave.library import Library
-from newsweave.store import Store
+from newsweave.store import open_store
 
 path, which, folder = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
 engine = Engine.shared(Options(embed_model="hashing"))
@@ -78,7 +79,7 @@ engine.warm_up()
 (folder / f"ready{which}").touch()
 while not (folder / "go").exists():
     time.sleep(0.01)
-with Store(path) as store:
+with open_store(path) as store:
     Library(store, engine, batch_size=1).ingest_articles(half(which))
 """
 
@@ -105,8 +106,16 @@ def _check_state(store: Store, articles, copies) -> None:
         assert set(s["members"]) <= set(store.get_story(s["id"]).article_ids)
 
 
-def test_two_writers_at_once_end_as_if_run_in_turn(tmp_path):
-    path = tmp_path / "shared.db"
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared_db(request, tmp_path) -> str:
+    """Where the writers store: a SQLite file, or a PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "shared.db")
+    return request.getfixturevalue("postgres_url")
+
+
+def test_two_writers_at_once_end_as_if_run_in_turn(tmp_path, shared_db):
+    path = shared_db
     script = tmp_path / "writer.py"
     script.write_text(textwrap.dedent(WRITER))
     procs = [
@@ -134,7 +143,7 @@ def test_two_writers_at_once_end_as_if_run_in_turn(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], errors
 
     total = EVENTS * PER_EVENT + 2
-    with Store(path) as store:
+    with open_store(path) as store:
         articles = store.articles()  # in the order they were committed
         assert len(articles) == total
         # Both reprints were seen as copies, though each writer stored one original.
@@ -157,7 +166,7 @@ def test_two_writers_at_once_end_as_if_run_in_turn(tmp_path):
         assert _stories(replay, replay.articles()) == concurrent
 
 
-def test_the_web_app_places_reports_after_a_cli_ingest(tmp_path):
+def test_the_web_app_places_reports_after_a_cli_ingest(tmp_path, shared_db):
     """``serve --token`` keeps its library open while the CLI ingests into the same
     store; what it adds afterwards starts from the stories the CLI made."""
     pytest.importorskip("fastapi")
@@ -165,7 +174,7 @@ def test_the_web_app_places_reports_after_a_cli_ingest(tmp_path):
 
     from newsweave.web import create_app
 
-    path = tmp_path / "news.db"
+    path = shared_db
     first, second = namespace["half"](0), namespace["half"](1)
     auth = {"Authorization": "Bearer t0ken-for-tests"}
 
@@ -173,7 +182,7 @@ def test_the_web_app_places_reports_after_a_cli_ingest(tmp_path):
         body = {"articles": [{"text": a.text, "title": a.title, "url": a.url} for a in articles]}
         assert client.post("/api/articles", json=body, headers=auth).status_code == 200
 
-    with Store(path) as store:
+    with open_store(path) as store:
         library = Library(store, Engine.shared(Options(embed_model="hashing")))
         with TestClient(create_app(library, token="t0ken-for-tests")) as client:
             post(client, first[:10])

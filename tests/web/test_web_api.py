@@ -546,3 +546,18 @@ def test_a_retired_story_id_redirects_to_the_story_it_leads_to(engine, tmp_path)
             assert_error(c.get("/api/stories/s-never"), 404, "E040")
     finally:
         store.close()
+
+
+def test_the_app_opens_a_postgres_store_by_its_url(postgres_url):
+    """``create_app`` (and so ``serve --db postgresql://...``) reads a PostgreSQL store."""
+    from newsweave.model import Article
+    from newsweave.store import open_store
+
+    with open_store(postgres_url) as store:
+        one_story_each(store, [Article(text="The harbour reopened after the storm.",
+                                       outlet="Tidewater Gazette", published="2025-03-01")])
+    with TestClient(create_app(postgres_url, compute=False)) as c:
+        listed = c.get("/api/stories", params={"q": "harbour"})
+        assert listed.status_code == 200, listed.text
+        body = listed.json()
+        assert body["total"] == 1 and body["stories"][0]["outlets"] == ["Tidewater Gazette"]

@@ -285,6 +285,16 @@ class Store:
         ...     [(key, new)] = store.put_articles([Article(text="...")])
     """
 
+    #: The driver's errors, caught and turned into StoreError (a backend overrides it).
+    _db_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    #: The articles ``a`` joined to what ``_SOURCE`` needs (see the module constants).
+    _sources = _SOURCES
+    #: A listing filter: the stories with a report matching the full-text expression ``?``.
+    _match_stories = (
+        "agg.story_id IN (SELECT a.story_id FROM articles_fts "
+        "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)"
+    )
+
     def __init__(
         self,
         path: str | PathLike[str],
@@ -504,7 +514,7 @@ class Store:
         """Turn a raw sqlite3 error into a StoreError saying what was being done."""
         try:
             yield
-        except sqlite3.Error as exc:
+        except self._db_errors as exc:
             raise StoreError(f"could not {doing} in {self.path}: {exc}") from exc
 
     def _now(self) -> str:
@@ -836,7 +846,7 @@ class Store:
         with self._errors("store document frequencies"), self.atomic():
             self._writer.executemany(
                 "INSERT INTO cluster_df (key, df) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET df = df + excluded.df",
+                "ON CONFLICT (key) DO UPDATE SET df = cluster_df.df + excluded.df",
                 list(increments.items()),
             )
 
@@ -1074,10 +1084,7 @@ class Store:
             params.append(until_day)
         match = self.search_expression(query)[0] if query else ""
         if match:
-            where.append(
-                "agg.story_id IN (SELECT a.story_id FROM articles_fts "
-                "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)"
-            )
+            where.append(self._match_stories)
             params.append(match)
         if outlet:
             where.append("agg.story_id IN (SELECT story_id FROM articles WHERE outlet_id = ?)")
@@ -1086,7 +1093,7 @@ class Store:
             f"WITH agg AS (SELECT a.story_id, count(*) AS reports, {_INDEPENDENT} AS independent, "
             "min(substr(nullif(a.published, ''), 1, 10)) AS first_day, "
             "max(substr(nullif(a.published, ''), 1, 10)) AS last_day "
-            f"FROM {_SOURCES} WHERE a.story_id IS NOT NULL GROUP BY a.story_id), "
+            f"FROM {self._sources} WHERE a.story_id IS NOT NULL GROUP BY a.story_id), "
             # The page is cut from the counts alone; only its stories' rows are read.
             "page AS (SELECT agg.*, count(*) OVER () AS total FROM agg "
             + ("WHERE " + " AND ".join(where) + " " if where else "")
@@ -1107,8 +1114,8 @@ class Store:
                 ) if rows else []
                 total = rows[0][-1] if rows else self._count_stories(conn, sql, params, offset)
                 registry = _registry(conn)
-        except sqlite3.Error as exc:
-            raise _query_error(query, exc) or StoreError(
+        except self._db_errors as exc:
+            raise self._query_error(query, exc) or StoreError(
                 f"could not list stories in {self.path}: {exc}"
             ) from exc
         ids: dict[str, list[str]] = {}
@@ -1138,6 +1145,11 @@ class Store:
         return out, int(total)
 
     @staticmethod
+    def _query_error(query: str | None, exc: BaseException) -> QueryError | None:
+        """The error to raise when the database refused a full-text query, else None."""
+        return _query_error(query, exc)
+
+    @staticmethod
     def _count_stories(
         conn: sqlite3.Connection, sql: str, params: Sequence[Any], offset: int
     ) -> int:
@@ -1163,7 +1175,7 @@ class Store:
                 raise self._story_not_found(story_id)
             members = conn.execute(
                 f"SELECT a.id, a.outlet, a.url, substr(nullif(a.published, ''), 1, 10), "
-                f"{_SOURCE} FROM {_SOURCES} WHERE a.story_id = ? ORDER BY a.id",
+                f"{_SOURCE} FROM {self._sources} WHERE a.story_id = ? ORDER BY a.id",
                 (story_id,),
             ).fetchall()
             registry = _registry(conn)
@@ -1390,7 +1402,8 @@ class Store:
             self._writer.execute(
                 "INSERT INTO failures (source, reason, first_seen, last_seen, count) "
                 "VALUES (?, ?, ?, ?, 1) ON CONFLICT (source) DO UPDATE SET "
-                "reason = excluded.reason, last_seen = excluded.last_seen, count = count + 1",
+                "reason = excluded.reason, last_seen = excluded.last_seen, "
+                "count = failures.count + 1",
                 (source, reason, now, now),
             )
 

@@ -51,7 +51,7 @@ from ..config import Options
 from ..errors import BadRequest, Forbidden, NewsweaveError, NotFound
 from ..library import Library
 from ..render._common import css_token
-from ..store import Store
+from ..store import Store, open_store
 from . import views
 
 log = logging.getLogger(__name__)
@@ -304,7 +304,8 @@ def create_app(
     """The web app over a store.
 
     Args:
-        source: a ``Library``, or the path of a store to open (closed when the app stops).
+        source: a ``Library``, or the path (or postgresql:// URL) of a store to open (closed
+            when the app stops).
         token: when given, ``POST /api/articles`` ingests reports for requests that send
             ``Authorization: Bearer TOKEN``; without it that endpoint does not exist.
         options: the engine's options when ``source`` is a path (models load on the first
@@ -333,7 +334,7 @@ def create_app(
     else:
         from ..engine import Engine
 
-        owned = Store(source)
+        owned = open_store(source)
         library = Library(owned, Engine.shared(options or Options()))
     library.store.read_timeout = read_timeout
 
