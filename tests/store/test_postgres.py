@@ -227,3 +227,15 @@ def test_cli_says_when_the_server_cannot_be_reached():
     done = _newsweave("--db", "postgresql://u:pw@127.0.0.1:1/news", "stories")
     assert done.returncode != 0
     assert "cannot reach the PostgreSQL server" in done.stderr and "pw" not in done.stderr
+
+
+def test_a_nul_in_a_report_is_stored_in_its_place(postgres_url):
+    """PostgreSQL text cannot hold NUL, which a report may (SQLite keeps it): it is
+    stored as U+FFFD, one character for one, so claim offsets still point right."""
+    text = "The pier closed on Monday.\x00 The council voted to rebuild it next year."
+    with PostgresStore(postgres_url) as store:
+        [(article_id, added)] = store.put_articles([Article(text=text, title="Pier\x00")])
+        assert added
+        stored = store.get_article(article_id)
+    assert stored.text == text.replace("\x00", "\ufffd") and len(stored.text) == len(text)
+    assert stored.title == "Pier\ufffd"

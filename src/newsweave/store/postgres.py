@@ -279,6 +279,16 @@ def redact_dsn(dsn: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
+def _storable(params: Sequence[Any] | None) -> list[Any] | None:
+    """``params`` as PostgreSQL takes them: its text cannot hold NUL, which a report's
+    text may (SQLite keeps it); each becomes U+FFFD, so every offset into the text
+    stays where it was."""
+    if params is None:
+        return None
+    return [p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p
+            for p in params]
+
+
 class _Conn:
     """A psycopg connection that runs the SQLite store's SQL: ``?`` marks become ``%s``.
 
@@ -294,11 +304,11 @@ class _Conn:
         return sql if params is None else sql.replace("%", "%%").replace("?", "%s")
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor:
-        return self.raw.execute(self._sql(sql, params or None), params or None)
+        return self.raw.execute(self._sql(sql, params or None), _storable(params) or None)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> psycopg.Cursor:
         cur = self.raw.cursor()
-        rows = list(rows)
+        rows = [_storable(r) for r in rows]
         if rows:
             cur.executemany(self._sql(sql, rows[0]), rows)
         return cur
