@@ -239,3 +239,14 @@ def test_a_nul_in_a_report_is_stored_in_its_place(postgres_url):
         stored = store.get_article(article_id)
     assert stored.text == text.replace("\x00", "\ufffd") and len(stored.text) == len(text)
     assert stored.title == "Pier\ufffd"
+
+
+def test_the_longest_report_is_stored_and_found(postgres_url):
+    """A tsvector holds at most 1 MB: a report of a million characters of distinct words
+    would pass it. Its opening is indexed, and it is stored whole."""
+    words = [f"w{n:08d}x" for n in range(99_000)]
+    text = "Harbour " + " ".join(words)
+    with PostgresStore(postgres_url) as store:
+        [(article_id, added)] = store.put_articles([Article(text=text)])
+        assert added and len(store.get_article(article_id).text) == len(text)
+        assert [h.article_id for h in store.search("harbour")] == [article_id]

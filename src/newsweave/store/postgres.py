@@ -8,7 +8,9 @@ differs lives here:
 - the schema: its own migrations (``PG_MIGRATIONS``), recorded in a ``migrations``
   table like SQLite's; text columns sort bytewise (``COLLATE "C"``), as SQLite's do;
 - full-text search: a generated ``tsvector`` column (title weighted A, text B) with
-  a GIN index, in a text search configuration ``newsweave`` (the Snowball English
+  a GIN index (of a report's first 300,000 characters: a tsvector holds at most 1 MB,
+  which a report of a million characters of distinct words would pass; news reports
+  are a few thousand), in a text search configuration ``newsweave`` (the Snowball English
   stemmer without stop words, so ``and`` or ``the`` can be searched as FTS5 allows),
   queried with ``websearch_to_tsquery``. The query syntax is PostgreSQL's web search
   syntax (words, ``"phrases"``, ``OR``, ``-word``); a query that uses FTS5-only syntax
@@ -111,8 +113,8 @@ CREATE TABLE articles (
     story_id TEXT COLLATE "C" REFERENCES stories(id) ON DELETE SET NULL,
     outlet_id TEXT COLLATE "C",
     tsv TSVECTOR GENERATED ALWAYS AS (
-        setweight(to_tsvector('newsweave', coalesce(title, '')), 'A')
-        || setweight(to_tsvector('newsweave', text), 'B')
+        setweight(to_tsvector('newsweave', left(coalesce(title, ''), 1000)), 'A')
+        || setweight(to_tsvector('newsweave', left(text, 300000)), 'B')
     ) STORED
 );
 CREATE INDEX articles_story_id ON articles(story_id);
