@@ -379,3 +379,28 @@ def test_an_amount_inside_a_relative_clause_is_background(engine):
     [an] = engine.analyzer.analyze([Article(text="The docker struck three men in the yard.")])
     [q] = [q for q in an.quantities if q.kind == "count"]
     assert not q.aside
+
+
+def test_a_denial_contradicts_only_what_the_other_states():
+    """"Has not lived up to expectations" does not deny "has struggled"; a habit ("often
+    not looking sharp") is not denied by one occasion ("looked sharp in the fourth")."""
+    from newsweave.align import _denies_the_other, _hypothetical
+    from newsweave.model import Claim
+
+    def claim(text: str, predicate: str, lemmas: list[str], negated: bool = False) -> Claim:
+        return Claim(id="c", article="a", sentence=0, start=0, end=len(text), text=text,
+                     predicate=predicate, lemmas=lemmas, negated=negated)
+
+    unmet = claim("The striker has not lived up to expectations.", "live",
+                  ["striker", "live", "expectation"], negated=True)
+    struggled = claim("The striker has struggled this season.", "struggle",
+                      ["striker", "struggle", "season"])
+    released = claim("The results were released on Monday.", "release", ["result", "release"])
+    withheld = claim("The results have not been released.", "release", ["result", "release"],
+                     negated=True)
+    assert not _denies_the_other(unmet, struggled)
+    assert _denies_the_other(withheld, released) and _denies_the_other(released, withheld)
+    often = claim("The boxer was often not even looking sharp.", "look", ["boxer", "look"],
+                  negated=True)
+    once = claim("The boxer looked sharp in the fourth round.", "look", ["boxer", "look"])
+    assert _hypothetical(often, once) and not _hypothetical(withheld, released)

@@ -793,7 +793,7 @@ class Aligner:
             k = key(a, b)
             return (links.contra.get(k, 0.0) >= self.contradict
                     and links.agree.get(k, 0.0) >= self.threshold
-                    and _polarity_differs(a.claim, b.claim)
+                    and _polarity_differs(a.claim, b.claim) and _denies_the_other(a.claim, b.claim)
                     and same_subject(a.claim, b.claim) and not _hypothetical(a.claim, b.claim))
 
         # Only two claims read as one fact are compared: a group holds claims that each
@@ -1009,6 +1009,16 @@ def _polarity_differs(a: Claim, b: Claim) -> bool:
     return denies(a) != denies(b)
 
 
+def _denies_the_other(a: Claim, b: Claim) -> bool:
+    """A claim that denies its own verb denies what the other states only when the
+    other states that verb: "has not lived up to expectations" does not deny "has
+    struggled". A denial elsewhere ("no one was hurt") is left to the judge."""
+    for x, y in ((a, b), (b, a)):
+        if x.negated and not y.negated and x.predicate and x.predicate not in _LIGHT_VERBS:
+            return _stem(x.predicate) in {_stem(w) for w in y.lemmas} | {_stem(y.predicate or "")}
+    return True
+
+
 #: Negations that affirm: "not only ... but", "not one person but several", "will not
 #: arrive until Monday" (it will arrive, on Monday).
 _AFFIRMING = re.compile(
@@ -1019,8 +1029,18 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|may|if|unless|whether|unclear|unsure|uncertain|unknown)\b", re.I)
 
 
+#: A claim about what someone often or usually does tells a habit, which one occasion
+#: does not contradict ("often not even looking good", "looked sharp in the fourth round").
+_HABITUAL = re.compile(
+    r"\b(?:often|usually|sometimes|rarely|seldom|frequently|occasionally|typically|"
+    r"generally|mostly)\b", re.I)
+
+
 def _hypothetical(a: Claim, b: Claim) -> bool:
-    return any(_HYPOTHETICAL.search(claim_text(c)) for c in (a, b))
+    """Either claim tells what would be, what is unknown, or a habit: no plain
+    statement contradicts it."""
+    return any(_HYPOTHETICAL.search(claim_text(c)) or _HABITUAL.search(claim_text(c))
+               for c in (a, b))
 
 
 #: Words of a subject that do not say who or what it is.
