@@ -195,7 +195,7 @@ def _ray_run(src: Path, workers: int | None, tmp: Path, run: int,
     from newsweave.library import Library
     from newsweave.store import Store
 
-    store = Store(tmp / f"run-{workers or 0}-{run}.db")
+    store = Store(tmp / f"run-{workers or 0}-{int(one_thread)}-{run}.db")
     library = Library(store, Engine(Options()))
     spent = _timed_writer(library)
     stats = RayStats()
