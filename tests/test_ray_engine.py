@@ -184,6 +184,8 @@ def test_a_killed_actor_loses_nothing(local_ray, engine, sources, tmp_path):
     assert len(ids) == len(set(ids)) == EXPECTED
     assert sum(len(s) for s in stories) == EXPECTED
     assert len(state["report"].added) == EXPECTED
+    # The lost batch was redone, and no batch came back twice.
+    assert sorted(stats.analysed) == sorted(ids)
 
 
 class _Interrupted(Exception):

@@ -13,7 +13,9 @@
    state: the cost of a batch does not grow with the store).
 
 A batch is all or nothing, so a killed ingest leaves the store consistent and
-running it again completes it. The stages stay pure: this module is the one
+running it again completes it. Step 3 may run elsewhere (``ingest_articles(analyse=...)``:
+``newsweave.distributed`` runs it on Ray actors); steps 1-2 and 4 stay here, one
+batch after another, in input order. The stages stay pure: this module is the one
 place that moves records between them and the store.
 """
 
