@@ -28,9 +28,21 @@ rest: copy search, story placement and the SQLite writes.
     store (cold start timed) and places ``--place`` new reports one at a
     time; p50/p95 of the time per report, NLP excluded.
 
+``ray N``
+    The analysis scaled out (issue 14): N dataset reports (as ``real``)
+    ingested in this process into a fresh store each run, plain
+    (``Library.ingest``; ``plain-1t``: with torch and BLAS at one thread, as
+    Ray runs its actors) and with ``--engine ray`` on a local Ray of 1 and of
+    2 workers (``distributed.ray_ingest``), ``--runs`` times each; medians of
+    reports/s, the scaling ratio, and the share of each run the one writer
+    spent storing and placing (``Library._store_batch``). Every run loads the
+    models afresh (a plain run builds a new Engine; each Ray run starts new
+    actors); the Ray start itself (once per worker count) is reported apart.
+
 Usage::
 
     python bench/scale.py real 10000 [--json bench/results/scale-real.json]
+    python bench/scale.py ray 200 [--runs 3] [--json bench/results/scale-ray.json]
     python bench/scale.py synthetic 10000 100000 [--place 200] [--cache /tmp/nw-cache]
                                                  [--json bench/results/scale-synthetic.json]
 
@@ -41,6 +53,7 @@ The synthetic run needs the analyses of ``bench/clustering.py --cache DIR``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -138,6 +151,114 @@ def run_real(n: int, data: Path) -> dict[str, Any]:
         "stories": len(stories),
         "store_mb": size / 2**20,
     }
+
+
+# --------------------------------------------------------------------------- ray
+
+
+def _timed_writer(library: Any) -> list[float]:
+    """Seconds each ``_store_batch`` call of ``library`` takes (the one writer)."""
+    spent: list[float] = []
+    store_batch = library._store_batch
+
+    def timed(ready: Any, report: Any) -> None:
+        t = time.perf_counter()
+        store_batch(ready, report)
+        spent.append(time.perf_counter() - t)
+
+    library._store_batch = timed
+    return spent
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """torch and the BLAS/OpenMP pools at one thread each, as Ray's actors run
+    (Ray sets OMP_NUM_THREADS=1 in a worker of one CPU)."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _ray_run(src: Path, workers: int | None, tmp: Path, run: int,
+             one_thread: bool = False) -> dict[str, Any]:
+    """One ingest of ``src`` into a fresh store: plain (``workers`` None) or on Ray."""
+    from newsweave.config import Options
+    from newsweave.distributed import RayStats, ray_ingest
+    from newsweave.engine import Engine
+    from newsweave.library import Library
+    from newsweave.store import Store
+
+    store = Store(tmp / f"run-{workers or 0}-{int(one_thread)}-{run}.db")
+    library = Library(store, Engine(Options()))
+    spent = _timed_writer(library)
+    stats = RayStats()
+    t = time.perf_counter()
+    if workers is None:
+        with _one_thread() if one_thread else contextlib.nullcontext():
+            report = library.ingest([str(src)])
+    else:
+        report = ray_ingest(library, [str(src)], workers=workers, stats=stats)
+    secs = time.perf_counter() - t
+    store.close()
+    return {
+        "seconds": secs,
+        "reports": len(report.added),
+        "reports_per_s": len(report.added) / secs,
+        "writer_seconds": sum(spent),
+        "writer_share": sum(spent) / secs,
+        "per_worker": sorted(stats.per_worker.values(), reverse=True),
+    }
+
+
+def run_ray(n: int, data: Path, runs: int) -> dict[str, Any]:
+    import logging
+
+    import ray
+    import ray.data
+
+    # Ray Data logs each dataset's plan and timing (its logging is set up when
+    # ray.data is imported); the progress lines say enough.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    reports = real_reports(data, n)
+    out: dict[str, Any] = {"reports": len(reports),
+                           "chars_per_report": sum(len(r["text"]) for r in reports) / len(reports)}
+    with tempfile.TemporaryDirectory(prefix="nw-ray-") as tmp:
+        src = Path(tmp) / "reports.jsonl"
+        with src.open("w", encoding="utf-8") as fh:
+            for r in reports:
+                fh.write(json.dumps(r) + "\n")
+        for name, workers in (("plain", None), ("plain-1t", None), ("ray-1", 1), ("ray-2", 2)):
+            if workers is not None:
+                t = time.perf_counter()
+                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                         logging_level="WARNING")
+                out[f"{name}_ray_start_s"] = time.perf_counter() - t
+            try:
+                got = []
+                for run in range(runs):
+                    progress(f"ray: {name}, run {run + 1} of {runs}, {len(reports)} reports")
+                    got.append(_ray_run(src, workers, Path(tmp), run, name == "plain-1t"))
+            finally:
+                if workers is not None:
+                    ray.shutdown()
+            out[name] = {
+                "runs": got,
+                "reports_per_s": statistics.median(g["reports_per_s"] for g in got),
+                "seconds": statistics.median(g["seconds"] for g in got),
+                "writer_share": statistics.median(g["writer_share"] for g in got),
+            }
+    out["ray2_over_ray1"] = out["ray-2"]["reports_per_s"] / out["ray-1"]["reports_per_s"]
+    out["ray2_over_plain"] = out["ray-2"]["reports_per_s"] / out["plain"]["reports_per_s"]
+    out["ray2_over_plain_1t"] = (out["ray-2"]["reports_per_s"]
+                                 / out["plain-1t"]["reports_per_s"])
+    return out
 
 
 # --------------------------------------------------------------------------- synthetic
@@ -332,17 +453,18 @@ class _NoEngine:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=["real", "synthetic"])
+    ap.add_argument("mode", choices=["real", "synthetic", "ray"])
     ap.add_argument("sizes", type=int, nargs="+", help="store sizes (reports)")
     ap.add_argument("--place", type=int, default=200,
                     help="synthetic: new reports placed one at a time into the largest store")
+    ap.add_argument("--runs", type=int, default=3, help="ray: runs of each engine (median)")
     ap.add_argument("--data", help="datasets folder (default ../shared/datasets)")
     ap.add_argument("--cache", help="synthetic: folder outside the repository for analyses")
     ap.add_argument("--json", help="write numbers here (under bench/results/)")
     args = ap.parse_args(argv)
     data = datasets_dir(args.data)
     needed = [data / "ecbplus" / "docs.jsonl", data / "neus" / "val.jsonl"]
-    if args.mode == "real":
+    if args.mode in ("real", "ray"):
         needed += [data / "fnc1" / "train_bodies.jsonl", data / "neus" / "train.jsonl"]
     if not all(present(p) for p in needed):
         return 0
@@ -362,6 +484,20 @@ def main(argv: list[str] | None = None) -> int:
                          r["stories"], f"{r['store_mb']:.0f}"])
         print(table(["reports", "chars/report", "seconds", "reports/s", "peak RSS MB",
                      "stories", "store MB"], rows))
+    elif args.mode == "ray":
+        r = run_ray(args.sizes[0], data, args.runs)
+        results.update(r)
+        rows = [[name, f"{r[name]['seconds']:.1f}", f"{r[name]['reports_per_s']:.2f}",
+                 f"{100 * r[name]['writer_share']:.0f}%",
+                 " / ".join(str(w) for w in r[name]["runs"][0]["per_worker"]) or "-"]
+                for name in ("plain", "plain-1t", "ray-1", "ray-2")]
+        print(table(["engine", "seconds (median)", "reports/s (median)", "writer share",
+                     "reports per worker (run 1)"], rows))
+        print(f"\n{r['reports']} reports, {r['chars_per_report']:.0f} chars each; "
+              f"ray-2 / ray-1: {r['ray2_over_ray1']:.2f}x, ray-2 / plain: "
+              f"{r['ray2_over_plain']:.2f}x, ray-2 / plain-1t: "
+              f"{r['ray2_over_plain_1t']:.2f}x; Ray start: {r['ray-1_ray_start_s']:.1f} s (1), "
+              f"{r['ray-2_ray_start_s']:.1f} s (2)")
     else:
         r = run_synthetic(args.sizes, args.place, data, cache)
         results.update(r)

@@ -313,6 +313,14 @@ def _fetch_permissions(options: Options, allow_private: bool, allow_link_local: 
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--batch-size", default=32, show_default=True,
               help="Reports analysed and stored per transaction.")
+@click.option("--engine", "engine_name", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="Where reports are analysed: in this process, or on Ray actors (this "
+                   "process still reads, stores and places them; needs pip install -e '.[ray]').")
+@click.option("--ray-address", default=None,
+              help="With --engine ray: the Ray cluster to join (default: start a local Ray).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --engine ray: analysing actors (default: one per CPU).")
 @model_options
 @click.pass_context
 def ingest(
@@ -324,15 +332,26 @@ def ingest(
     allow_link_local: bool,
     quiet: bool,
     batch_size: int,
+    engine_name: str,
+    ray_address: str | None,
+    workers: int | None,
     options: Options,
 ) -> None:
     """Add reports to the store and place them in stories.
 
     SOURCES are files, folders (read recursively), JSONL, WARC archives, URLs
     and RSS/Atom feeds. A report already stored is left as it is.
+
+    With --engine ray the reports are analysed by Ray actors (WARC files are
+    read by Ray tasks, one per file); this process stores and places them in
+    input order, as a plain ingest does.
     """
     from rich.progress import Progress
 
+    if engine_name == "ray":
+        from .distributed import import_ray
+
+        import_ray()  # a missing Ray fails here, before any model loads
     options = _fetch_permissions(options, allow_private, allow_link_local)
     library = open_library(ctx, options)
     library.batch_size = max(1, batch_size)
@@ -340,11 +359,16 @@ def ingest(
     err = terminal_console(stderr=True)
     with Progress(console=err, transient=True, disable=quiet) as bar:
         task = bar.add_task("analysing", total=None)
-        report = library.ingest(
-            list(sources),
-            meta=meta or None,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if engine_name == "ray":
+            bar.update(task, description="analysed and stored")
+            report = _ray_ingest(library, list(sources), meta or None, ray_address, workers,
+                                 bar, progress)
+        else:
+            report = library.ingest(list(sources), meta=meta or None, progress=progress)
     err.print(
         f"{len(report.added)} added, {len(report.existing)} already stored, "
         f"{len(report.copies)} copies, {len(report.new_stories)} new stories, "
@@ -356,6 +380,23 @@ def ingest(
     code = report_failures(report.failures)
     if code:
         raise click.exceptions.Exit(code)
+
+
+def _ray_ingest(library, sources, meta, address, workers, bar, progress):  # noqa: ANN001, ANN202
+    """``ingest --engine ray``: a bar for the WARC files read, one for the reports."""
+    from .distributed import ray_ingest, ray_session
+
+    # Ray Data logs each dataset's plan, timing and settings; the bars say enough.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+
+    files = bar.add_task("reading archives", total=None, visible=False)
+
+    def files_read(done: int, total: int) -> None:
+        bar.update(files, completed=done, total=total, visible=True)
+
+    with ray_session(address, workers) as _:
+        return ray_ingest(library, sources, meta=meta, workers=workers, progress=progress,
+                          files_read=files_read)
 
 
 @cli.command()

@@ -13,7 +13,9 @@
    state: the cost of a batch does not grow with the store).
 
 A batch is all or nothing, so a killed ingest leaves the store consistent and
-running it again completes it. The stages stay pure: this module is the one
+running it again completes it. Step 3 may run elsewhere (``ingest_articles(analyse=...)``:
+``newsweave.distributed`` runs it on Ray actors); steps 1-2 and 4 stay here, one
+batch after another, in input order. The stages stay pure: this module is the one
 place that moves records between them and the store.
 """
 
@@ -43,6 +45,11 @@ log = logging.getLogger(__name__)
 
 #: A report on its way in: the article, its analysis and its features when known.
 _Item = tuple[Article, AnalyzedArticle | None, DocFeatures | None]
+
+#: A report ready to store: its analysis, features and MinHash signature (and size).
+_Ready = tuple[Article, AnalyzedArticle, DocFeatures, tuple[np.ndarray, int]]
+#: Turns the reports an ingest must analyse into batches ready to store, in order.
+Analyse = Callable[[Sequence[_Item]], Iterable[Sequence[_Ready]]]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
@@ -209,9 +216,17 @@ class Library:
         *,
         failures: Sequence[InputFailure] = (),
         progress: Callable[[int, int], None] | None = None,
+        analyse: Analyse | None = None,
     ) -> IngestReport:
-        """Analyse, store and place ``articles`` (already read) into stories."""
-        return self._ingest([(a, None, None) for a in articles], failures, progress)
+        """Analyse, store and place ``articles`` (already read) into stories.
+
+        Args:
+            analyse: turns the reports to analyse into batches ready to store,
+                in their order (``newsweave.distributed`` runs it on Ray
+                actors); none: ``analyse_batch`` here, ``batch_size`` at a time.
+                Batches are stored as they come, each in one transaction.
+        """
+        return self._ingest([(a, None, None) for a in articles], failures, progress, analyse)
 
     def ingest_analyzed(
         self,
@@ -242,7 +257,24 @@ class Library:
         items: Sequence[_Item],
         failures: Sequence[InputFailure],
         progress: Callable[[int, int], None] | None,
+        analyse: Analyse | None = None,
     ) -> IngestReport:
+        report, todo = self._plan(items, failures)
+        done = 0
+        for ready in (analyse or self._analyse_here)(todo):
+            self._store_batch(ready, report)
+            done += len(ready)
+            if progress:
+                progress(done, len(todo))
+        self.store.clear_failures([a.url or a.path or "" for a, _, _ in items if a.url or a.path])
+        return report
+
+    def _plan(
+        self, items: Sequence[_Item], failures: Sequence[InputFailure]
+    ) -> tuple[IngestReport, list[_Item]]:
+        """1.-2. Record the read failures, give each report its stored id, and keep
+        the reports still to analyse: new ones, each once (the first of equal ids),
+        and stored ones never placed in a story."""
         from .store import article_key
 
         report = IngestReport(failures=list(failures))
@@ -262,26 +294,19 @@ class Library:
         unplaced = set(self.store.article_ids_without_story())
         report.existing = [i for i in unique if i in stored and i not in unplaced]
         todo = [item for i, item in unique.items() if i not in stored or i in unplaced]
-        done = 0
-        for start in range(0, len(todo), self.batch_size):
-            batch = todo[start : start + self.batch_size]
-            self._ingest_batch(batch, report)
-            done += len(batch)
-            if progress:
-                progress(done, len(todo))
-        self.store.clear_failures([a.url or a.path or "" for a, _, _ in items if a.url or a.path])
-        return report
+        return report, todo
 
-    def _ingest_batch(self, items: Sequence[_Item], report: IngestReport) -> None:
-        batch = [a for a, _, _ in items]
-        # 3. Analysis and features, outside the transaction (one model call each).
-        fresh = iter(self.engine.analyzer.analyze([a for a, an, _ in items if an is None]))
-        analyzed = [an if an is not None else next(fresh) for _, an, _ in items]
-        missing = [i for i, (_, _, f) in enumerate(items) if f is None]
-        computed = iter(features_batch([analyzed[i] for i in missing], self.engine.embedder))
-        features = [f if f is not None else next(computed) for _, _, f in items]
-        signatures = [minhash_signature(a.text[a.body_start :]) for a in batch]
-        # 4. One transaction for everything the batch changes.
+    def _analyse_here(self, todo: Sequence[_Item]) -> Iterator[list[_Ready]]:
+        """3. Analysis in this process, one batch at a time (``analyse_batch``)."""
+        for start in range(0, len(todo), self.batch_size):
+            yield analyse_batch(self.engine, todo[start : start + self.batch_size])
+
+    def _store_batch(self, ready: Sequence[_Ready], report: IngestReport) -> None:
+        """4. One transaction for everything a batch changes."""
+        batch = [a for a, _, _, _ in ready]
+        analyzed = [an for _, an, _, _ in ready]
+        features = [f for _, _, f, _ in ready]
+        signatures = [sig for _, _, _, sig in ready]
         with self._forgetting_on_error(), self.store.atomic():
             self._write_batch(batch, analyzed, features, signatures, report)
 
@@ -678,6 +703,24 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
         for e in comparison.entities
     ]
     return data
+
+
+def analyse_batch(engine: Engine, items: Sequence[_Item]) -> list[_Ready]:
+    """Analysis, features and MinHash signature of a batch of reports (step 3).
+
+    A pure function of the engine and the reports (no store): it runs in the
+    ingesting process or on a Ray actor. What an item already carries (an
+    analysis, features) is kept; the rest takes one model call per batch.
+    """
+    fresh = iter(engine.analyzer.analyze([a for a, an, _ in items if an is None]))
+    analyzed = [an if an is not None else next(fresh) for _, an, _ in items]
+    missing = [i for i, (_, _, f) in enumerate(items) if f is None]
+    computed = iter(features_batch([analyzed[i] for i in missing], engine.embedder))
+    features = [f if f is not None else next(computed) for _, _, f in items]
+    return [
+        (a, an, feat, minhash_signature(a.text[a.body_start :]))
+        for (a, _, _), an, feat in zip(items, analyzed, features, strict=True)
+    ]
 
 
 def _oldest_first(article: Article) -> tuple[bool, str, str]:
