@@ -45,9 +45,11 @@ if TYPE_CHECKING:
 
 #: How to get Ray, for the message when it is missing.
 INSTALL_HINT = "pip install -e '.[ray]'"
-#: Restarts of a dead actor and retries of its batch (-1: without limit). A
-#: batch is a pure function of its reports, so redoing it is always safe.
-RETRIES = -1
+#: Restarts of a dead actor and retries of its batch. A batch is a pure function of
+#: its reports, so redoing it is always safe; a batch that kills its actor every time
+#: (a report that exhausts a worker's memory, say) fails the ingest after these
+#: many tries instead of looping, and the reports stored before it stay.
+RETRIES = 3
 #: Column of the pickled records in the Ray datasets. Records travel as
 #: pickled bytes: Arrow would flatten the nested dataclasses.
 _COLUMN = "record"
