@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from importlib import resources
@@ -386,8 +387,10 @@ def _ray_ingest(library, sources, meta, address, workers, bar, progress):  # noq
     """``ingest --engine ray``: a bar for the WARC files read, one for the reports."""
     from .distributed import ray_ingest, ray_session
 
-    # Ray Data logs each dataset's plan, timing and settings; the bars say enough.
+    # Ray Data logs each dataset's plan, timing and settings, and warns that a pool of
+    # N actors got fewer batches than N (a small ingest); the bars say enough.
     logging.getLogger("ray.data").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"ray\.data\.")
 
     files = bar.add_task("reading archives", total=None, visible=False)
 
