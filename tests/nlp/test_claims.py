@@ -323,3 +323,12 @@ def test_a_result_clause_is_told_with_its_event(engine) -> None:
     # An agent does what follows: a person's participle clause is still theirs.
     texts = texts_of(engine, "The warden closed the quay, warning that more of it could fall.\n")
     assert any(t.startswith("The warden warned that") for t in texts), texts
+
+
+def test_two_verbs_sharing_an_object_are_one_statement(engine) -> None:
+    """"Officers shot and killed a man" is one statement; "officers shot" alone reads cut."""
+    assert texts_of(engine, "Two guards shot and wounded a burglar at the depot on Friday.\n") \
+        == ["Two guards shot and wounded a burglar at the depot on Friday."]
+    # Each verb with its own object is a statement of its own.
+    assert texts_of(engine, "The board approved the plan and cut the fee by 5 percent.\n") == [
+        "The board approved the plan", "The board cut the fee by 5 percent"]

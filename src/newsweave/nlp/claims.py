@@ -69,7 +69,7 @@ def _is_clause_head(tok: Token, heads: set[int]) -> bool:
     if tok.head.i not in heads or tok.head.i == tok.i:
         return False
     if tok.dep_ == "conj" and tok.pos_ in {"VERB", "AUX"}:
-        return True
+        return not _shares_an_object(tok)
     if tok.dep_ == "advcl" and tok.i > tok.head.i and tok.pos_ in {"VERB", "AUX"}:
         has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
         # "when" and "where" may be parsed as adverbs of the clause: marks all the same.
@@ -83,6 +83,23 @@ def _is_clause_head(tok: Token, heads: set[int]) -> bool:
         participle = tok.tag_ == "VBG"
         return has_subject or (participle and after_comma)
     return False
+
+
+#: What a verb takes after it that makes it a statement of its own.
+_COMPLEMENTS = frozenset({"dobj", "obj", "dative", "attr", "acomp", "ccomp", "xcomp", "prep",
+                          "oprd", "prt", "agent"})
+
+
+def _shares_an_object(tok: Token) -> bool:
+    """``tok`` is the second of two verbs joined by "and"/"or" that share what follows
+    ("officers shot and killed a teenager"): one statement, not "officers shot"."""
+    head = tok.head
+    between = tok.doc[head.i + 1 : tok.i]
+    if len(between) != 1 or between[0].dep_ != "cc":
+        return False
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children):
+        return False
+    return not any(c.dep_ in _COMPLEMENTS and c.i > head.i for c in head.children)
 
 
 def _subject(tok: Token) -> Token | None:
