@@ -332,3 +332,14 @@ def test_two_verbs_sharing_an_object_are_one_statement(engine) -> None:
     # Each verb with its own object is a statement of its own.
     assert texts_of(engine, "The board approved the plan and cut the fee by 5 percent.\n") == [
         "The board approved the plan", "The board cut the fee by 5 percent"]
+
+
+def test_an_inverted_clause_is_no_statement(engine) -> None:
+    """"And so were the two drivers" leans on the sentence before it; a question states
+    nothing. Neither is shown as a claim; an inversion after an adverb still is."""
+    assert texts_of(engine, "The ferry's captain is a careful man.\nAnd so were the two "
+                            "deckhands she hired last spring.\n") == [
+        "The ferry's captain is a careful man."]
+    assert texts_of(engine, "Was the ferry inspected before it sailed?\n") == []
+    assert texts_of(engine, "Never had the harbour seen such a storm.\n") == [
+        "Never had the harbour seen such a storm."]

@@ -102,6 +102,27 @@ def _shares_an_object(tok: Token) -> bool:
     return not any(c.dep_ in _COMPLEMENTS and c.i > head.i for c in head.children)
 
 
+def _inverted(head: Token, toks: list[Token]) -> bool:
+    """The clause opens with its verb, what it is about after it, only connectives before
+    ("and so were the two women", "so did the mayor", "was the plan approved"): an
+    elliptical clause or a question, no statement of its own."""
+    verb = head if head.pos_ == "AUX" or head.lemma_ in _LIGHT_INVERSION else next(
+        (c for c in head.children if c.dep_ in {"aux", "auxpass"}), None)
+    if verb is None:
+        return False
+    if any(not (t.is_punct or t.dep_ == "cc" or t.lower_ in _CONNECTIVES | {"nor", "neither"})
+           for t in toks if t.i < verb.i):
+        return False
+    after = any(c.dep_ in {"nsubj", "nsubjpass", "attr"} and c.i > verb.i for c in head.children)
+    before = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} and c.i < verb.i
+                 for c in head.children)
+    return after and not before
+
+
+#: Verbs that stand in for another in an inverted clause ("so did the mayor").
+_LIGHT_INVERSION = frozenset({"be", "do", "have"})
+
+
 def _subject(tok: Token) -> Token | None:
     found = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
     # "said Sgt. Mara Quell" is parsed as two subjects: the name, not the title.
@@ -420,6 +441,9 @@ class ClaimExtractor:
                 continue
             spans.append([h, ts])
 
+        # "And so were the two women": a clause told by inversion leans on the sentence
+        # before it, and stands alone as no statement.
+        spans = [[h, ts] for h, ts in spans if not _inverted(h, ts)]
         # Fold clauses too small to be facts into their neighbour.
         merged: list[list] = []
         for h, ts in spans:
