@@ -343,3 +343,9 @@ def test_an_inverted_clause_is_no_statement(engine) -> None:
     assert texts_of(engine, "Was the ferry inspected before it sailed?\n") == []
     assert texts_of(engine, "Never had the harbour seen such a storm.\n") == [
         "Never had the harbour seen such a storm."]
+
+
+def test_a_reported_clause_cut_from_its_verb_reads_without_that(engine) -> None:
+    texts = texts_of(engine, "Officials said the pier was safe and that the ferry would sail "
+                             "on Monday.\n")
+    assert texts == ["Officials said the pier was safe", "The ferry would sail on Monday"]

@@ -246,10 +246,12 @@ def _participle_governor(tok: Token) -> Token:
 
 def _connective_prefix(toks: list[Token], head: Token | None) -> int:
     """How many leading tokens are connectives of the clause and their comma
-    ("However, "); a subordinator of another clause ("While A, B") stays."""
+    ("However, "), or the "that" of a reported clause cut from its verb ("[confirmed
+    X and] that one of the wounded is in hospital"); a subordinator of another clause
+    ("While A, B") stays."""
     n = 0
     while n < len(toks) and (
-        toks[n].lower_ in _CONNECTIVES
+        (toks[n].lower_ in _CONNECTIVES or toks[n].lower_ == "that" and toks[n].dep_ == "mark")
         and (toks[n].dep_ == "cc"
              or head is not None and toks[n].dep_ in {"advmod", "mark"}
              and toks[n].head.i == head.i)
