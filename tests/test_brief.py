@@ -102,3 +102,16 @@ def test_a_quote_cut_mid_sentence_ends_the_line() -> None:
     assert _end("The mayor called the plan “sound,”") == "The mayor called the plan “sound.”"
     assert _end("The mayor said “we will rebuild.”") == "The mayor said “we will rebuild.”"
     assert _end("The mayor called it “sound”") == "The mayor called it “sound”."
+
+
+def test_shared_headlines_follow_the_facts_told_in_sentences() -> None:
+    from newsweave.brief import _headline
+    from newsweave.model import ClaimGroup
+
+    def group(text: str) -> ClaimGroup:
+        return ClaimGroup(id="g", status="corroborated", independent_sources=2, text=text,
+                          mentions=[])
+
+    assert _headline(group("Ferry Runs Aground Off Skerra With 212 Aboard"))
+    assert not _headline(group("The ferry ran aground off Skerra with 212 passengers aboard"))
+    assert not _headline(group("Circuit Judge Ilse Varga refused bail for the accused man"))

@@ -191,7 +191,9 @@ def make_brief(
             )
 
     # 3.
-    others = [g for g in corroborated if id(g) not in in_lead]
+    # Headlines several reports share ("Riots Erupt After Teen's Death") come after the
+    # facts told in sentences: they say again, in few words, what the sentences say.
+    others = sorted((g for g in corroborated if id(g) not in in_lead), key=_headline)
     for n, g in enumerate(others):
         items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions),
                                kind="corroborated", more=n >= SHOWN_CORROBORATED))
@@ -216,6 +218,18 @@ def make_brief(
                 )
             )
     return items
+
+
+#: Share of a text's longer words capitalised from which it reads as a headline (Title
+#: Case); a sentence full of names and titles stays under it.
+HEADLINE_CAPITALS = 0.8
+
+
+def _headline(g: ClaimGroup) -> bool:
+    """Whether the fact reads as a headline: most of its longer words capitalised."""
+    words = re.findall(r"[^\W\d_]{4,}", g.text)
+    capitals = sum(w[0].isupper() for w in words)
+    return len(words) >= 3 and capitals >= HEADLINE_CAPITALS * len(words)
 
 
 #: What a conflict's kind disagrees on, in a sentence.
