@@ -45,7 +45,7 @@ from psycopg.pq import TransactionStatus
 from ..errors import QueryTimeout, StoreError
 from ..outlets import identify
 from .migrations import Migrations
-from .sqlite import _ORIGINAL_OUTLET, BUSY_TIMEOUT_S, SearchHit, Store, _registry
+from .sqlite import _ORIGINAL_OUTLET, BUSY_TIMEOUT_S, SearchHit, Store, _first_line, _registry
 
 __all__ = ["PG_MIGRATIONS", "WRITER_LOCK", "PostgresStore", "redact_dsn"]
 
@@ -361,29 +361,11 @@ class PostgresStore(Store):
         self._dsn = dsn
         self._memory = False
         self.path = redact_dsn(dsn)  # type: ignore[assignment] - a URL, not a file
-        self._timeout = timeout
-        self.read_timeout = read_timeout
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._owner: int | None = None
-        self._local = threading.local()
-        self._readers: list[_Conn] = []  # type: ignore[assignment]
-        self._readers_lock = threading.Lock()
-        self._last_now = ""
-        self._closed = True
+        self._init_state(timeout, read_timeout)
         self._writer = self._connect(readonly=False)  # type: ignore[assignment]
         self._closed = False
-        try:
-            with self._lock:
-                self.newly_applied = apply_migrations(
-                    self._writer.raw, migrations or PG_MIGRATIONS, self._now, where=self.path
-                )
-        except psycopg.Error as exc:
-            self.close()
-            raise StoreError(self._open_message(exc)) from exc
-        except BaseException:
-            self.close()
-            raise
+        self._migrate(lambda: apply_migrations(self._writer.raw, migrations or PG_MIGRATIONS,
+                                               self._now, where=self.path))
 
     # --- connections and transactions ---------------------------------------------------------
 
@@ -409,82 +391,19 @@ class PostgresStore(Store):
             ) from exc
         return _Conn(raw)
 
-    def close(self) -> None:
-        """Close every connection; the store cannot be used afterwards."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            with self._readers_lock:
-                readers, self._readers = self._readers, []
-            for conn in [*readers, self._writer]:
-                try:
-                    conn.close()
-                except psycopg.Error as exc:  # closing must not hide the real error
-                    log.warning("closing %s: %s", self.path, exc)
-
     def __repr__(self) -> str:
         return f"PostgresStore({self.path!r})"
 
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        """A transaction holding the writer lock outermost, a savepoint when nested.
-
-        As ``Store.atomic``: everything inside commits together or is rolled back;
-        writers of every process and thread wait for the outermost block to end
-        (up to ``timeout`` seconds), readers do not.
-
-        Raises:
-            StoreError: another writer held the lock for longer than the timeout,
-                or the commit failed.
-        """
-        with self._lock:
-            self._check_open()
-            conn = self._writer
-            depth = self._depth
-            savepoint = f"nw_sp{depth}"
-            try:
-                if depth == 0:
-                    conn.raw.execute("BEGIN")
-                    ms = max(1, math.ceil(self._timeout * 1000))
-                    conn.raw.execute(f"SET LOCAL lock_timeout = {ms}")
-                    conn.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                    conn.raw.execute("SET LOCAL lock_timeout = 0")
-                else:
-                    conn.raw.execute(f"SAVEPOINT {savepoint}")
-            except psycopg.Error as exc:
-                self._rollback(depth, savepoint)
-                raise StoreError(
-                    f"could not start a transaction on {self.path}: {_first_line(exc)}; "
-                    "another newsweave process may be writing, try again"
-                ) from exc
-            self._depth += 1
-            self._owner = threading.get_ident()
-            try:
-                yield
-            except BaseException:
-                self._end(depth)
-                self._rollback(depth, savepoint)
-                raise
-            self._end(depth)
-            try:
-                conn.raw.execute("COMMIT" if depth == 0 else f"RELEASE SAVEPOINT {savepoint}")
-            except psycopg.Error as exc:
-                self._rollback(depth, savepoint)
-                raise StoreError(f"could not commit to {self.path}: {exc}; try again") from exc
-
-    def _rollback(self, depth: int, savepoint: str) -> None:
-        conn = self._writer
-        if not conn.in_transaction:
+    def _begin(self, conn: _Conn, depth: int, savepoint: str) -> None:
+        """The outermost block takes the writer lock of every process (waiting at most
+        ``timeout`` seconds for it); a nested one is a savepoint."""
+        if depth:
+            conn.execute(f"SAVEPOINT {savepoint}")
             return
-        try:
-            if depth == 0:
-                conn.raw.execute("ROLLBACK")
-            else:
-                conn.raw.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
-                conn.raw.execute(f"RELEASE SAVEPOINT {savepoint}")
-        except psycopg.Error as exc:
-            log.warning("rolling back on %s: %s", self.path, exc)
+        conn.execute("BEGIN")
+        conn.execute(f"SET LOCAL lock_timeout = {max(1, math.ceil(self._timeout * 1000))}")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+        conn.execute("SET LOCAL lock_timeout = 0")
 
     @contextmanager
     def _reading(self) -> Iterator[_Conn]:  # type: ignore[override]
@@ -611,10 +530,6 @@ class PostgresStore(Store):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _websearch_query(query: str) -> tuple[str, bool]:

@@ -32,7 +32,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -305,19 +305,7 @@ class Store:
     ) -> None:
         self._memory = str(path) == ":memory:"
         self.path = Path(path)
-        self._timeout = timeout
-        #: Seconds a read (one ``_reading`` block on a reader thread) may run
-        #: before SQLite stops it with ``QueryTimeout``; None: no limit. A
-        #: server sets it so that one costly query cannot hold a worker.
-        self.read_timeout = read_timeout
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._owner: int | None = None
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
-        self._last_now = ""
-        self._closed = True
+        self._init_state(timeout, read_timeout)
         if not self._memory:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -328,12 +316,31 @@ class Store:
                 ) from exc
         self._writer = self._connect(readonly=False)
         self._closed = False
+        self._migrate(lambda: apply_migrations(self._writer, migrations or MIGRATIONS, self._now,
+                                               where=str(self.path)))
+
+    def _init_state(self, timeout: float, read_timeout: float | None) -> None:
+        """What every backend's store holds before it connects."""
+        self._timeout = timeout
+        #: Seconds a read (one ``_reading`` block on a reader thread) may run
+        #: before the database stops it with ``QueryTimeout``; None: no limit. A
+        #: server sets it so that one costly query cannot hold a worker.
+        self.read_timeout = read_timeout
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._owner: int | None = None
+        self._local = threading.local()
+        self._readers: list[Any] = []
+        self._readers_lock = threading.Lock()
+        self._last_now = ""
+        self._closed = True
+
+    def _migrate(self, apply: Callable[[], list[str]]) -> None:
+        """Run ``apply`` (the migrations) on the writer; a failure closes the store."""
         try:
             with self._lock:
-                self.newly_applied = apply_migrations(
-                    self._writer, migrations or MIGRATIONS, self._now, where=str(self.path)
-                )
-        except sqlite3.Error as exc:
+                self.newly_applied = apply()
+        except self._db_errors as exc:
             self.close()
             raise StoreError(self._open_message(exc)) from exc
         except BaseException:
@@ -386,7 +393,7 @@ class Store:
             for conn in [*readers, self._writer]:
                 try:
                     conn.close()
-                except sqlite3.Error as exc:  # closing must not hide the real error
+                except self._db_errors as exc:  # closing must not hide the real error
                     log.warning("closing %s: %s", self.path, exc)
 
     def __enter__(self) -> Store:
@@ -417,11 +424,13 @@ class Store:
             depth = self._depth
             savepoint = f"nw_sp{depth}"
             try:
-                conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
-            except sqlite3.Error as exc:
+                self._begin(conn, depth, savepoint)
+            except self._db_errors as exc:
+                if depth == 0:
+                    self._rollback(depth, savepoint)  # begun, but not its lock (PostgreSQL)
                 raise StoreError(
-                    f"could not start a transaction on {self.path}: {exc}; another "
-                    "newsweave process may be writing, try again"
+                    f"could not start a transaction on {self.path}: {_first_line(exc)}; "
+                    "another newsweave process may be writing, try again"
                 ) from exc
             self._depth += 1
             self._owner = threading.get_ident()
@@ -433,13 +442,14 @@ class Store:
                 raise
             self._end(depth)
             try:
-                if depth == 0:
-                    conn.execute("COMMIT")
-                else:
-                    conn.execute(f"RELEASE {savepoint}")
-            except sqlite3.Error as exc:
+                conn.execute("COMMIT" if depth == 0 else f"RELEASE SAVEPOINT {savepoint}")
+            except self._db_errors as exc:
                 self._rollback(depth, savepoint)
                 raise StoreError(f"could not commit to {self.path}: {exc}; try again") from exc
+
+    def _begin(self, conn: Any, depth: int, savepoint: str) -> None:
+        """Open the outermost transaction (the writer's lock with it), or a savepoint."""
+        conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
 
     def _end(self, depth: int) -> None:
         self._depth = depth
@@ -456,9 +466,9 @@ class Store:
             if depth == 0:
                 conn.execute("ROLLBACK")
             else:
-                conn.execute(f"ROLLBACK TO {savepoint}")
-                conn.execute(f"RELEASE {savepoint}")
-        except sqlite3.Error as exc:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+        except self._db_errors as exc:
             log.warning("rolling back on %s: %s", self.path, exc)
 
     @contextmanager
@@ -1673,3 +1683,8 @@ def _plain_words(query: str) -> str:
     """Each word of a query as an FTS5 string (a phrase of its tokens), all required.
     A word of punctuation alone is an empty phrase, which matches nothing."""
     return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+
+
+def _first_line(exc: BaseException) -> str:
+    """A driver error's first line (PostgreSQL's carry a context block after it)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
