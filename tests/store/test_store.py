@@ -647,3 +647,27 @@ def test_read_time_limit_stops_a_long_read_and_leaves_the_store_usable(sqlite_st
     # A generous limit does not get in the way.
     store.read_timeout = 60.0
     assert len(store.articles()) == 2001
+
+
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path):
+    """Two `newsweave ingest` started at once on a new file race to switch it to WAL;
+    SQLite tells the loser "database is locked" without waiting. Each opens it."""
+    for attempt in range(40):
+        path = tmp_path / f"new{attempt}.db"
+        start = threading.Barrier(8)
+        errors: list[BaseException] = []
+
+        def open_it(path=path, start=start, errors=errors) -> None:
+            start.wait()
+            try:
+                with Store(path) as store:
+                    store.count_articles()
+            except StoreError as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [], errors

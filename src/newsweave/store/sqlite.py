@@ -66,6 +66,8 @@ log = logging.getLogger(__name__)
 #: StoreError. Ingest transactions are short (one batch), so five seconds
 #: covers a busy neighbour without hanging an interactive command for long.
 BUSY_TIMEOUT_S = 5.0
+#: Pause between tries at switching a new file to WAL while another process does.
+WAL_RETRY_S = 0.02
 #: SQLite virtual-machine steps between two checks of a read's time limit.
 READ_CHECK_STEPS = 10_000
 
@@ -366,7 +368,7 @@ class Store:
             if readonly:
                 conn.execute("PRAGMA query_only = ON")
             else:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                mode = self._wal(conn)
                 if mode != "wal" and not self._memory:
                     log.warning("%s: journal mode is %s, not WAL", self.path, mode)
                 # WAL + NORMAL: a power cut may lose the last commits, never corrupt.
@@ -377,6 +379,19 @@ class Store:
                 conn.close()
             raise StoreError(self._open_message(exc)) from exc
         return conn
+
+    def _wal(self, conn: sqlite3.Connection) -> str:
+        """Switch to WAL; the journal mode it ends in. Two processes opening a new file
+        at once race for the switch, and SQLite answers the loser "database is locked"
+        at once, without waiting: it tries again until ``timeout``."""
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(WAL_RETRY_S)
 
     def _check_open(self) -> None:
         if self._closed:
