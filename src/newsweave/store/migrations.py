@@ -146,10 +146,7 @@ def apply(
             conn.execute("COMMIT")
         except Exception as exc:
             _rollback(conn)
-            raise StoreError(
-                f"migration {name!r} failed on {where} and was rolled back: {exc}; "
-                "the store is unchanged by it, report this with the message above"
-            ) from exc
+            raise migration_failed(name, where, exc) from exc
         except BaseException:  # KeyboardInterrupt: undo, and let it through
             _rollback(conn)
             raise
@@ -186,13 +183,27 @@ def _bootstrap(conn: sqlite3.Connection, registry: Migrations, where: str) -> se
     except BaseException:
         _rollback(conn)
         raise
+    refuse_unknown(applied, registry, where)
+    return applied
+
+
+def refuse_unknown(applied: set[str], registry: Migrations, where: str) -> None:
+    """A database that records migrations this code does not know was written by a
+    newer newsweave: refused (every backend)."""
     unknown = sorted(applied - set(registry))
     if unknown:
         raise StoreError(
             f"{where} was written by a newer newsweave (it has migrations this version does "
             f"not know: {', '.join(unknown)}); upgrade newsweave to open it"
         )
-    return applied
+
+
+def migration_failed(name: str, where: str, exc: BaseException) -> StoreError:
+    """The error for a migration that failed and was rolled back (every backend)."""
+    return StoreError(
+        f"migration {name!r} failed on {where} and was rolled back: {exc}; "
+        "the store is unchanged by it, report this with the message above"
+    )
 
 
 # --- newsweave's schema -----------------------------------------------------------------------

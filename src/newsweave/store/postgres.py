@@ -42,9 +42,9 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
-from ..errors import QueryTimeout, StoreError
+from ..errors import StoreError
 from ..outlets import identify
-from .migrations import Migrations
+from .migrations import Migrations, migration_failed, refuse_unknown
 from .sqlite import _ORIGINAL_OUTLET, BUSY_TIMEOUT_S, SearchHit, Store, _first_line, _registry
 
 __all__ = ["PG_MIGRATIONS", "WRITER_LOCK", "PostgresStore", "redact_dsn"]
@@ -231,10 +231,7 @@ def apply_migrations(
                     "INSERT INTO migrations (name, applied_at) VALUES (%s, %s)", (name, now())
                 )
         except Exception as exc:  # the transaction was rolled back on the way out
-            raise StoreError(
-                f"migration {name!r} failed on {where} and was rolled back: {exc}; "
-                "the store is unchanged by it, report this with the message above"
-            ) from exc
+            raise migration_failed(name, where, exc) from exc
         log.info("applied migration %s to %s", name, where)
         done.append(name)
     return done
@@ -258,12 +255,7 @@ def _bootstrap(conn: psycopg.Connection, registry: Migrations, where: str) -> se
                 )
             conn.execute(_CREATE_LEDGER)
         applied = {r[0] for r in conn.execute("SELECT name FROM migrations")}
-    unknown = sorted(applied - set(registry))
-    if unknown:
-        raise StoreError(
-            f"{where} was written by a newer newsweave (it has migrations this version does "
-            f"not know: {', '.join(unknown)}); upgrade newsweave to open it"
-        )
+    refuse_unknown(applied, registry, where)
     return applied
 
 
@@ -432,12 +424,7 @@ class PostgresStore(Store):
                 conn.raw.execute(f"SET LOCAL statement_timeout = {ms}")
             yield conn
         except pg_errors.QueryCanceled as exc:
-            advice = "narrow the query (fewer words, a date range) or try again later"
-            raise QueryTimeout(
-                f"reading {self.path} took longer than {limit:g} s and was stopped; " + advice,
-                public=f"reading the reports took longer than {limit:g} s and was "
-                "stopped; " + advice,
-            ) from exc
+            raise self._timed_out(limit) from exc
         finally:
             if conn.in_transaction and not conn.raw.closed:
                 try:
@@ -501,9 +488,7 @@ class PostgresStore(Store):
         Raises:
             StoreError: ``limit`` is not a positive number, or the store cannot be read.
         """
-        if not isinstance(limit, int) or limit < 1:
-            raise StoreError(f"search limit must be a positive whole number, not {limit!r}")
-        match, _ = self.search_expression(query)
+        match = self._search_match(query, limit)
         if not match:
             return []
         options = (

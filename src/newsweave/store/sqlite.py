@@ -513,18 +513,21 @@ class Store:
             yield conn
         except sqlite3.OperationalError as exc:
             if local.timed_out:
-                advice = "narrow the query (fewer words, a date range) or try again later"
-                raise QueryTimeout(
-                    f"reading {self.path} took longer than {limit:g} s and was stopped; "
-                    + advice,
-                    public=f"reading the reports took longer than {limit:g} s and was "
-                    "stopped; " + advice,
-                ) from exc
+                raise self._timed_out(limit) from exc
             raise
         finally:
             local.deadline = None
             if conn.in_transaction:
                 conn.execute("COMMIT")
+
+    def _timed_out(self, limit: float) -> QueryTimeout:
+        """The error for a read stopped after ``limit`` seconds (every backend)."""
+        advice = "narrow the query (fewer words, a date range) or try again later"
+        return QueryTimeout(
+            f"reading {self.path} took longer than {limit:g} s and was stopped; " + advice,
+            public=f"reading the reports took longer than {limit:g} s and was stopped; "
+            + advice,
+        )
 
     def _over_time(self) -> int:
         """SQLite's progress handler on reader connections: non-zero stops the query."""
@@ -1480,6 +1483,13 @@ class Store:
             return _plain_words(query), True
         return match, False
 
+    def _search_match(self, query: str, limit: int) -> str:
+        """The expression ``search`` matches (empty: nothing to search), once ``limit``
+        is known to be a positive whole number."""
+        if not isinstance(limit, int) or limit < 1:
+            raise StoreError(f"search limit must be a positive whole number, not {limit!r}")
+        return self.search_expression(query)[0]
+
     def search(
         self, query: str, limit: int = 20, *, highlight: tuple[str, str] = ("[", "]")
     ) -> list[SearchHit]:
@@ -1501,9 +1511,7 @@ class Store:
         Raises:
             StoreError: ``limit`` is not a positive number, or the store cannot be read.
         """
-        if not isinstance(limit, int) or limit < 1:
-            raise StoreError(f"search limit must be a positive whole number, not {limit!r}")
-        match, _ = self.search_expression(query)
+        match = self._search_match(query, limit)
         if not match:
             return []
         open_, close = highlight
