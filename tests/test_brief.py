@@ -115,3 +115,20 @@ def test_shared_headlines_follow_the_facts_told_in_sentences() -> None:
     assert _headline(group("Ferry Runs Aground Off Skerra With 212 Aboard"))
     assert not _headline(group("The ferry ran aground off Skerra with 212 passengers aboard"))
     assert not _headline(group("Circuit Judge Ilse Varga refused bail for the accused man"))
+
+
+def test_a_conflict_line_ends_once() -> None:
+    """A side that quotes a whole sentence ends the line: no second full stop."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Conflict, Mention
+
+    a_text = "The mayor said the pier was sound."
+    b_text = 'The mayor called the pier "a danger to every boat."'
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=o))
+               for t, i, o in ((a_text, "a", "Ledger"), (b_text, "b", "Post"))]
+    sides = [Mention("a", 0, len(a_text), a_text), Mention("b", 0, len(b_text), b_text)]
+    group = ClaimGroup(id="g", status="conflicting", independent_sources=2, text=a_text,
+                       mentions=sides,
+                       conflicts=[Conflict("contradiction", "opposite things", sides)])
+    [line] = [b for b in make_brief(reports, [group], {}) if b.kind == "conflict"]
+    assert line.text.endswith('Post reports The mayor called the pier "a danger to every boat."')

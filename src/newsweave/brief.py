@@ -180,10 +180,12 @@ def make_brief(
             (a, qa), (b, qb) = sides
             items.append(
                 BriefItem(
-                    text=(
+                    # A side that quotes a whole sentence ends the line itself ('… the
+                    # "strongest protection."'), not with a second full stop.
+                    text=_end(
                         f"On {_CONFLICT_WORDS.get(c.type, c.type)} ({c.detail}): "
                         f"{label.get(a.article, a.article)} reports {qa}; "
-                        f"{label.get(b.article, b.article)} reports {qb}."
+                        f"{label.get(b.article, b.article)} reports {qb}"
                     ),
                     citations=_cite([a, b]),
                     kind="conflict",
