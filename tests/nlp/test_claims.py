@@ -349,3 +349,13 @@ def test_a_reported_clause_cut_from_its_verb_reads_without_that(engine) -> None:
     texts = texts_of(engine, "Officials said the pier was safe and that the ferry would sail "
                              "on Monday.\n")
     assert texts == ["Officials said the pier was safe", "The ferry would sail on Monday"]
+
+
+def test_a_pronoun_inside_a_quote_is_not_its_speaker(engine) -> None:
+    result = analyze(engine, "The gunman, 43-year-old Mara Quell, had been suspended that "
+                             "morning. Police chief Tomas Reyes says she was escorted out: "
+                             "“She drove her car through a gate. She had a rifle.”\n")
+    [claim] = [c for c in result.claims if "rifle" in c.text]
+    assert "Tomas Reyes" not in claim.text
+    # Inside the quote, the name stands in brackets: the quoted words are not changed.
+    assert claim.text == "“[Mara Quell] had a rifle.”"

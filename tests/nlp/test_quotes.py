@@ -85,6 +85,26 @@ def test_pronoun_speaker_is_the_last_named_person(quotes_of) -> None:
     assert text[q.speaker_start : q.speaker_end] == "Tomas Reyes"
 
 
+def test_she_skips_a_man_the_report_calls_he(quotes_of) -> None:
+    text = ("Tomas Reyes has skippered the ferry for a decade, and his crew is ready. "
+            "Lena Vos runs the line and met Tomas Reyes on Monday. "
+            "She said that repairs would take a month.")
+    q = [q for q in quotes_of(text) if "repairs" in q.text][0]
+    assert q.speaker == "Lena Vos"
+
+
+def test_he_skips_a_woman_the_report_calls_ms(quotes_of) -> None:
+    text = "Tomas Reyes met Ms. Lena Vos on Monday. He said that repairs would take a month."
+    q = only(quotes_of(text), direct=False)
+    assert q.speaker == "Tomas Reyes"
+
+
+def test_a_person_of_unknown_sex_may_be_either_pronoun(quotes_of) -> None:
+    text = "Lena Vos met Tomas Reyes on Monday. She said that repairs would take a month."
+    q = only(quotes_of(text), direct=False)
+    assert q.speaker == "Tomas Reyes"
+
+
 def test_pronoun_speaker_of_a_direct_quote(quotes_of) -> None:
     text = 'Lena Vos toured the quay on Monday. "Repairs will take a month," she said.'
     q = only(quotes_of(text), direct=True)

@@ -226,7 +226,7 @@ class Analyzer:
         quantities = extract_quantities(text, body, None, reference_date=ref)
         for q in quantities:
             q.anchor, q.aside = quantity_anchor(doc, q.start, q.end)
-        resolver = SpeakerResolver(mentions, doc)
+        resolver = SpeakerResolver(mentions, doc, quotes)
         extractor = ClaimExtractor(article.id, resolver, text)
         claims = []
         for index, (sent, info) in enumerate(zip(spacy_sents, sentences, strict=True)):

@@ -564,7 +564,10 @@ class ClaimExtractor:
                     # "He said ..." reads as "Vos said ..." once resolved.
                     raw = full[shown:end]
                     off = subj.idx - shown
-                    text = " ".join((raw[:off] + subject + raw[off + len(subj.text) :]).split())
+                    name = subject
+                    if any(q.direct and q.start <= subj.idx < q.end for q in quotes):
+                        name = f"[{subject}]"  # the quoted words are the speaker's own
+                    text = " ".join((raw[:off] + name + raw[off + len(subj.text) :]).split())
                     ents += [m for m in mentions if m.label == "PERSON" and m.text == subject][:1]
                 if participle or subj.idx < start:
                     lemmas += [t.lemma_.lower() for t in subj.subtree

@@ -80,12 +80,18 @@ class SpeakerResolver:
        "Y said peace could come “with President X.” He added ...", "he" is Y.
     2. The latest person named before it, in the same sentence or the two
        before; with nobody named there the pronoun stays as it is.
+    3. A pronoun inside a direct quote is not the quote's speaker (who would say "I").
+    4. "He" and "she" skip a person the report itself shows to be of the other
+       sex: by an honorific ("Mr", "Mrs", "Ms", "Miss") or by the pronouns of
+       sentences that name that person and nobody else. No list of first names:
+       without such evidence, anyone may be the referent.
     """
 
     #: Sentences before a pronoun's own in which its referent is looked for.
     WINDOW = 2
 
-    def __init__(self, mentions: list[EntityMention], doc: Doc | None = None) -> None:
+    def __init__(self, mentions: list[EntityMention], doc: Doc | None = None,
+                 quotes: list[Quote] | None = None) -> None:
         self.people = sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: m.start)
         self._sentence: dict[int, int] = {}
         self._starts: list[int] = []
@@ -98,6 +104,9 @@ class SpeakerResolver:
             self._starts = [s.start_char for s in doc.sents]
             for m in self.people:
                 self._sentence[m.start] = bisect_right(self._starts, m.start) - 1
+        self._sex = _sex_of_people(self.people, doc) if doc is not None else {}
+        self._quoted_by = [(q.start, q.end, _surname(q.speaker)) for q in quotes or ()
+                           if q.direct and q.speaker]
 
     def resolve(self, span: Span) -> tuple[str, int, int]:
         text = span.text
@@ -107,6 +116,13 @@ class SpeakerResolver:
                 here = bisect_right(self._starts, span.start_char) - 1
                 before = [m for m in before if here - self._sentence.get(m.start, -99)
                           <= self.WINDOW]
+            sex = _PRONOUN_SEX.get(text.lower())
+            if sex:
+                before = [m for m in before if self._sex.get(_surname(m.text), sex) == sex]
+            # "She had a gun," the commissioner said: "she" is not the one speaking.
+            speakers = {who for s, e, who in self._quoted_by
+                        if s <= span.start_char < e and text.lower() != "we"}
+            before = [m for m in before if _surname(m.text) not in speakers]
             if before:
                 m = before[-1]
                 return m.text, m.start, m.end
@@ -115,6 +131,44 @@ class SpeakerResolver:
         if len(inside) == 1:
             return inside[0].text, inside[0].start, inside[0].end
         return text, span.start_char, span.end_char
+
+
+_PRONOUN_SEX = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_HONORIFIC_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else ""
+
+
+def _sex_of_people(people: list[EntityMention], doc: Doc) -> dict[str, str]:
+    """Each person's sex where the report shows it, by surname: an honorific before the
+    name, or the pronouns after the name in a sentence where that person is the only one
+    named in it and in the sentence before (nobody else they could stand for), quotes
+    left out. A person shown as both is left out."""
+    seen: dict[str, set[str]] = {}
+    text = doc.text
+    for m in people:
+        before = text[max(0, m.start - 6) : m.start].rstrip().rstrip(".").split()
+        if before and before[-1].lower() in _HONORIFIC_SEX:
+            seen.setdefault(_surname(m.text), set()).add(_HONORIFIC_SEX[before[-1].lower()])
+    starts = [s.start_char for s in doc.sents]
+    by_sentence: dict[int, list[EntityMention]] = {}
+    for m in people:
+        by_sentence.setdefault(bisect_right(starts, m.start) - 1, []).append(m)
+    for i, sent in enumerate(doc.sents):
+        named = by_sentence.get(i, [])
+        if not named or len({_surname(m.text) for m in named + by_sentence.get(i - 1, [])}) != 1:
+            continue
+        first = min(m.start for m in named)
+        quoted = [(q.start(), q.end()) for q in _QUOTE_RE.finditer(sent.text)]
+        sexes = {_PRONOUN_SEX[t.lower_] for t in sent
+                 if t.lower_ in _PRONOUN_SEX and t.idx > first
+                 and not any(s <= t.idx - sent.start_char < e for s, e in quoted)}
+        if len(sexes) == 1:
+            seen.setdefault(_surname(named[0].text), set()).update(sexes)
+    return {name: next(iter(s)) for name, s in seen.items() if len(s) == 1}
 
 
 def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
