@@ -199,6 +199,16 @@ def test_disagreements_in_appearance_stay_quiet(story_results):
     assert one_group_with(r, "will reopen when the inquiry ends").independent_sources == 2
 
 
+def test_amounts_of_different_things_do_not_conflict(story_results):
+    r = story_results("quiet-amounts")
+    assert conflicts(r) == [], [(c.type, c.detail) for c in conflicts(r)]
+    # Nor are they one fact: games missed are not games played, two shots blocked in a
+    # run are not six in the game.
+    for told_apart in ("missed four games", "blocked two shots"):
+        for g in groups_with(r, told_apart):
+            assert g.status == "single_source", (told_apart, [m.text for m in g.mentions])
+
+
 def test_facts_stated_in_other_words_join(story_results):
     r = story_results("shared-facts")
     g = one_group_with(r, "two-hour meeting with rail union leaders")
@@ -241,7 +251,7 @@ def test_one_speaker_vs_a_joint_statement_is_an_attribution_conflict(story_resul
 
 def test_each_disagreement_is_reported_once(story_results):
     for name in ("shared-facts", "number-conflict", "date-conflict", "false-alarms",
-                 "quiet-disagreements"):
+                 "quiet-disagreements", "quiet-amounts"):
         r = story_results(name)
         keys = [(c.type, tuple(sorted((m.article, m.start, m.end) for m in c.mentions)))
                 for c in conflicts(r)]

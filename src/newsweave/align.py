@@ -336,6 +336,48 @@ def _names_a_person(word: str, claim: Claim) -> bool:
 _LIGHT_VERBS = frozenset({"be", "have", "get"})
 
 
+#: A claim telling of a change in an amount: its value is the new one, not a rival count.
+_CHANGE = re.compile(
+    r"\b(?:rais(?:e|ed|es|ing)|bump(?:ed|s)?|increas(?:e|ed|es|ing)|boost(?:ed|s)?|"
+    r"hik(?:e|ed|es)|upp(?:ed|ing)|cut(?:s|ting)?|lower(?:ed|s)?|reduc(?:e|ed|es|ing)|"
+    r"trimm(?:ed|ing)|revis(?:e|ed|es|ing)|rose|risen|ris(?:e|es|ing)|climb(?:ed|s|ing)?|"
+    r"jump(?:ed|s)?|soar(?:ed|s)?|fell|fall(?:en|s)?|dropp(?:ed|ing)|doubled|tripled|"
+    r"halved|slash(?:ed|es)|sweeten(?:ed|s)?)\b", re.I)
+
+#: Verbs this alike (cosine of their embeddings) may hold one amount ("kill", "die").
+VERB_SIMILAR = 0.5
+
+
+def _other_parties(a: _Item, b: _Item) -> bool:
+    """Each claim names organisations or people, none named in the other claim at all:
+    "the Orioles offered a seven-year deal", "an eight-year offer from the Red Sox"."""
+    groups_a = a.participants.get("GROUP", frozenset()) | a.participants.get("PERSON",
+                                                                             frozenset())
+    groups_b = b.participants.get("GROUP", frozenset()) | b.participants.get("PERSON",
+                                                                             frozenset())
+    if not groups_a or not groups_b or groups_a & groups_b:
+        return False
+    words_a, words_b = _words(a.claim.text), _words(b.claim.text)
+
+    def named_in(keys: frozenset[str], words: frozenset[str]) -> bool:
+        return any(set(k.partition(":")[2].lower().split()) & words for k in keys)
+
+    return not named_in(groups_a, words_b) and not named_in(groups_b, words_a)
+
+
+_DURING = re.compile(r"^\W*during\s+([^,]{3,80}),", re.I)
+
+
+def _scoped(sentence: str, other: Claim) -> bool:
+    """The sentence counts over part of the event only ("During the deciding run, he
+    blocked two shots"), a part the other claim does not name."""
+    m = _DURING.match(sentence)
+    if not m:
+        return False
+    words = re.findall(r"[^\W\d_]+", m.group(1).lower())
+    return bool(words) and _stem(words[-1]) not in {_stem(w) for w in _words(other.text)}
+
+
 def _different_events(a: Claim, b: Claim) -> bool:
     """Two claims of different verbs (neither light) about different subjects, neither
     using the other's verb: "two men went on trial", "a gang member was convicted"."""
@@ -606,7 +648,8 @@ class Aligner:
                 f, other = (i, b) if ui.kind == "facet" else (j, a)
                 links.facet[(f, other)] = max(links.facet.get((f, other), 0.0), score)
                 continue
-            if told_apart(items[a].claim, items[b].claim):
+            if told_apart(items[a].claim, items[b].claim) or self._measure_apart(
+                    items[a], items[b]):
                 continue
             key = (min(a, b), max(a, b))
             if score > links.claim.get(key, -1.0):
@@ -809,7 +852,8 @@ class Aligner:
                     continue
                 amounts = (score >= self.conflict_score
                            and links.masked_same.get(key(a, b), 0.0) >= self.minimal_pair
-                           and self._same_but_amounts(a.claim, b.claim))
+                           and self._same_but_amounts(a.claim, b.claim)
+                           and self._same_measure(a, b))
                 conflicts.extend(claim_conflicts(
                     a, b, self.texts, contradicts(a, b), self._sentence_claims,
                     self._sentence_text, amounts=amounts))
@@ -876,6 +920,49 @@ class Aligner:
         v = self.judge.judge([(self._masked_sentence(a), self._masked_sentence(b))],
                              symmetric=True)[0]
         return self.judge.same_meaning(v) >= SENTENCE_SAME
+
+    def _same_measure(self, a: _Item, b: _Item) -> bool:
+        """Whether the two claims' amounts could measure one thing, by what their own
+        words say around them: not when one tells of a change ("the offer was raised to
+        $184M") and the other not, not when each names other parties and none of the
+        other's ("the Orioles offered", "an offer from the Red Sox"), not when the
+        amounts are what different acts took ("missed four games", "played in 10
+        games"), and not when one is counted over only part of the event ("during the
+        deciding run")."""
+        ca, cb = a.claim, b.claim
+        if bool(_CHANGE.search(ca.text)) != bool(_CHANGE.search(cb.text)):
+            return False
+        return not (_other_parties(a, b) or self._different_acts(ca, cb)
+                    or _scoped(self._sentence_text(ca), cb) or _scoped(self._sentence_text(cb), ca))
+
+    def _measure_apart(self, a: _Item, b: _Item) -> bool:
+        """Claims whose differing amounts their own words show to count other things (other
+        parties, other acts, part of the event): two facts, not one told two ways."""
+        ca, cb = a.claim, b.claim
+        if not _amounts_differ(ca, cb):
+            return False
+        return (_other_parties(a, b) or self._different_acts(ca, cb)
+                or _scoped(self._sentence_text(ca), cb) or _scoped(self._sentence_text(cb), ca))
+
+    def _different_acts(self, a: Claim, b: Claim) -> bool:
+        """Every pair of amounts of one kind is held by two verbs that differ in word and
+        in meaning (their embeddings further apart than ``VERB_SIMILAR``; "kill" and
+        "die" are close, "miss" and "play" are not), neither claim using the other's."""
+        pairs = [(x.verb, y.verb) for x in a.quantities for y in b.quantities
+                 if x.kind == y.kind and x.kind in _NUMBER_KINDS and not (x.aside or y.aside)]
+        if not pairs:
+            return False
+        stems_a = {_stem(w) for w in a.lemmas}
+        stems_b = {_stem(w) for w in b.lemmas}
+        for va, vb in pairs:
+            if not va or not vb or va in _LIGHT_VERBS or vb in _LIGHT_VERBS:
+                return False
+            if _stem(va) == _stem(vb) or _stem(va) in stems_b or _stem(vb) in stems_a:
+                return False
+            x, y = self.embedder.encode([va, vb])
+            if float(x @ y) >= VERB_SIMILAR:
+                return False
+        return True
 
     def _masked_sentence(self, claim: Claim) -> str:
         key = (claim.article, claim.sentence)

@@ -171,6 +171,9 @@ class Quantity:
     # True when the amount sits in a relative clause ("the bridge, which
     # opened in 1974, ..."): background to the claim, not what it states.
     aside: bool = False
+    # Lemma of the verb whose object (or subject) the measured word is: "miss" in
+    # "missed four games", "play" in "played in 10 games"; set by claim extraction.
+    verb: str | None = None
 
 
 @dataclass(slots=True)

@@ -150,6 +150,33 @@ def quantity_anchor(doc: Doc, start: int, end: int) -> tuple[str | None, bool]:
     return anchor.lemma_.lower(), in_relative or anchor.dep_ in {"relcl", "acl"}
 
 
+#: Relations of a measured word to the verb that acts on it.
+_ARGUMENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "oprd"})
+
+
+def quantity_verb(doc: Doc, start: int, end: int) -> str | None:
+    """Lemma of the verb an amount's word is an argument of: "missed four games" gives
+    "miss", "played in 10 games" "play", "killed 12 people" "kill". None through "with"
+    ("ran aground with 212 passengers": whatever the verb, they were on board), or
+    where no verb holds it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    tok = span.root
+    for _ in range(4):
+        if tok.dep_ not in _MEASURE_DEPS or tok.head.i == tok.i or tok.dep_ in {"pobj", "prep"}:
+            break
+        tok = tok.head
+    while tok.dep_ == "conj" and tok.head.i != tok.i and tok.head.pos_ in {"NOUN", "PROPN"}:
+        tok = tok.head  # "440 yards and four touchdowns"
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ != "with":
+        tok, head = head, head.head
+    elif tok.dep_ not in _ARGUMENT_DEPS:
+        return None
+    return head.lemma_.lower() if head.pos_ == "VERB" and head.i != tok.i else None
+
+
 class Analyzer:
     """Sentences, entities, quotes, quantities and claims of a batch of articles."""
 
@@ -226,6 +253,7 @@ class Analyzer:
         quantities = extract_quantities(text, body, None, reference_date=ref)
         for q in quantities:
             q.anchor, q.aside = quantity_anchor(doc, q.start, q.end)
+            q.verb = quantity_verb(doc, q.start, q.end)
         resolver = SpeakerResolver(mentions, doc, quotes)
         extractor = ClaimExtractor(article.id, resolver, text)
         claims = []
