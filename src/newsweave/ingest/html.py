@@ -17,12 +17,13 @@ logger = logging.getLogger(__name__)
 #: Characters at the start of a document searched for an opening tag.
 HTML_SNIFF_CHARS = 2048
 
-#: htmldate settings for the page's date: its markup only (meta tags, ``<time>``,
-#: the URL), never the free text. The extensive search reads any date or year in
-#: the body as the publication date ("reintroduced in 1995" gave 1995-01-01): on
-#: undated pages of one event it dated five outlets' reports years apart, and the
-#: 14-day story window split them (docs/benchmarks.md section 4b). A page the
-#: markup does not date stays undated; a dateline that gives a year still dates it.
+#: htmldate settings for the page's date: its markup (meta tags, ``<time>``, the
+#: URL) and stamps such as "Updated 4/11/2007", not any date or year the prose
+#: names. htmldate's extensive search, left off here, reads those as the
+#: publication date ("reintroduced in 1995" gave 1995-01-01): on undated pages of
+#: one event it dated five outlets' reports years apart, and the 14-day story
+#: window split them (docs/benchmarks.md section 4b). A page neither dates stays
+#: undated; a dateline that gives a year still dates it.
 DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 _BODY_TAG = re.compile(r"<body[\s>]", re.I)
