@@ -45,6 +45,26 @@ def test_html_dateline_is_parsed_from_extracted_text():
     assert article.text[article.body_start :].startswith("The Harbour Bridge reopened")
 
 
+def test_html_page_without_a_date_stays_undated(tmp_path):
+    # A year named in the body is no publication date. Guessed from the text
+    # ("1995" read as 1995-01-01), it put five outlets' pages of one event
+    # years apart, and the 14-day story window split them.
+    page = tmp_path / "wolves.html"
+    page.write_text(
+        "<!doctype html><html><head><title>Wolves lose federal protection</title></head>"
+        "<body><article><h1>Wolves lose federal protection</h1>"
+        "<p>The Interior Department removed gray wolves in the northern Rockies from the "
+        "endangered species list on Thursday, officials said.</p>"
+        "<p>The animals were listed in 1974 and reintroduced to Yellowstone in 1995. A court "
+        "restored their protection in 2008 after an earlier attempt.</p>"
+        "<p>Ranchers welcomed the decision, while conservation groups said they would sue.</p>"
+        "</article></body></html>"
+    )
+    (article,), failures = read_inputs([page])
+    assert failures == []
+    assert article.published is None
+
+
 def test_html_is_sniffed_whatever_the_extension(tmp_path):
     copy = tmp_path / "saved_page.txt"
     shutil.copy(PAGE, copy)

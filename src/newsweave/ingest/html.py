@@ -17,6 +17,15 @@ logger = logging.getLogger(__name__)
 #: Characters at the start of a document searched for an opening tag.
 HTML_SNIFF_CHARS = 2048
 
+#: htmldate settings for the page's date: its markup (meta tags, ``<time>``, the
+#: URL) and stamps such as "Updated 4/11/2007", not any date or year the prose
+#: names. htmldate's extensive search, left off here, reads those as the
+#: publication date ("reintroduced in 1995" gave 1995-01-01): on undated pages of
+#: one event it dated five outlets' reports years apart, and the 14-day story
+#: window split them (docs/benchmarks.md section 4b). A page neither dates stays
+#: undated; a dateline that gives a year still dates it.
+DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
 _BODY_TAG = re.compile(r"<body[\s>]", re.I)
 _NO_TEXT = (
     "no article text could be extracted from this HTML page; save the article page itself "
@@ -56,6 +65,7 @@ def article_from_html(html: str, *, path: str | None = None, source: str | None 
             include_images=False,
             include_links=False,
             include_formatting=False,
+            date_extraction_params=DATE_PARAMS,
         )
     # trafilatura already turns the errors it expects into None; anything else
     # is a bug on a strange page, and one strange page must not stop the others.
