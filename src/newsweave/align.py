@@ -339,7 +339,7 @@ _LIGHT_VERBS = frozenset({"be", "have", "get"})
 #: A claim telling of a change in an amount: its value is the new one, not a rival count.
 _CHANGE = re.compile(
     r"\b(?:rais(?:e|ed|es|ing)|bump(?:ed|s)?|increas(?:e|ed|es|ing)|boost(?:ed|s)?|"
-    r"hik(?:e|ed|es)|upp(?:ed|ing)|cut(?:s|ting)?|lower(?:ed|s)?|reduc(?:e|ed|es|ing)|"
+    r"hik(?:e|ed|es)|upp(?:ed|ing)|cut(?:s|ting)?(?!\s+off)|lower(?:ed|s)?|reduc(?:e|ed|es|ing)|"
     r"trimm(?:ed|ing)|revis(?:e|ed|es|ing)|rose|risen|ris(?:e|es|ing)|climb(?:ed|s|ing)?|"
     r"jump(?:ed|s)?|soar(?:ed|s)?|fell|fall(?:en|s)?|dropp(?:ed|ing)|doubled|tripled|"
     r"halved|slash(?:ed|es)|sweeten(?:ed|s)?)\b", re.I)
@@ -349,20 +349,19 @@ VERB_SIMILAR = 0.5
 
 
 def _other_parties(a: _Item, b: _Item) -> bool:
-    """Each claim names organisations or people, none named in the other claim at all:
+    """Each claim names organisations (or people), none named in the other claim at all:
     "the Orioles offered a seven-year deal", "an eight-year offer from the Red Sox"."""
-    groups_a = a.participants.get("GROUP", frozenset()) | a.participants.get("PERSON",
-                                                                             frozenset())
-    groups_b = b.participants.get("GROUP", frozenset()) | b.participants.get("PERSON",
-                                                                             frozenset())
-    if not groups_a or not groups_b or groups_a & groups_b:
-        return False
     words_a, words_b = _words(a.claim.text), _words(b.claim.text)
 
     def named_in(keys: frozenset[str], words: frozenset[str]) -> bool:
         return any(set(k.partition(":")[2].lower().split()) & words for k in keys)
 
-    return not named_in(groups_a, words_b) and not named_in(groups_b, words_a)
+    for label in ("GROUP", "PERSON"):
+        in_a, in_b = a.participants.get(label), b.participants.get(label)
+        if (in_a and in_b and not in_a & in_b and not named_in(in_a, words_b)
+                and not named_in(in_b, words_a)):
+            return True
+    return False
 
 
 _DURING = re.compile(r"^\W*during\s+([^,]{3,80}),", re.I)

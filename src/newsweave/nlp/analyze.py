@@ -157,8 +157,9 @@ _ARGUMENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "oprd"})
 def quantity_verb(doc: Doc, start: int, end: int) -> str | None:
     """Lemma of the verb an amount's word is an argument of: "missed four games" gives
     "miss", "played in 10 games" "play", "killed 12 people" "kill". None through "with"
-    ("ran aground with 212 passengers": whatever the verb, they were on board), or
-    where no verb holds it."""
+    ("ran aground with 212 passengers": whatever the verb, they were on board), through
+    a verb that describes a noun ("cables carrying 75% of traffic"), or where no verb
+    holds it."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -174,7 +175,9 @@ def quantity_verb(doc: Doc, start: int, end: int) -> str | None:
         tok, head = head, head.head
     elif tok.dep_ not in _ARGUMENT_DEPS:
         return None
-    return head.lemma_.lower() if head.pos_ == "VERB" and head.i != tok.i else None
+    if head.pos_ != "VERB" or head.i == tok.i or head.dep_ in {"acl", "relcl"}:
+        return None  # "cables carrying 75% of traffic": what the cables are, not an act
+    return head.lemma_.lower()
 
 
 class Analyzer:
