@@ -131,4 +131,29 @@ def test_a_conflict_line_ends_once() -> None:
                        mentions=sides,
                        conflicts=[Conflict("contradiction", "opposite things", sides)])
     [line] = [b for b in make_brief(reports, [group], {}) if b.kind == "conflict"]
-    assert line.text.endswith('Post reports The mayor called the pier "a danger to every boat."')
+    # A side that quotes only part of itself is told as a statement: "reports that ...".
+    assert line.text.endswith(
+        'Post reports that the mayor called the pier "a danger to every boat."')
+    assert "Ledger reports “The mayor said the pier was sound”;" in line.text
+
+
+def test_a_conflict_side_cut_from_its_sentence_is_told_whole() -> None:
+    """A participle clause ("suggesting ...") is told as the claim's whole statement."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, Claim, ClaimGroup, Conflict, Mention
+
+    a_text = "The board's statement named the dock, suggesting private ownership of it."
+    b_text = "The board and the council said public ownership would protect the dock."
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=o))
+               for t, i, o in ((a_text, "a", "Ledger"), (b_text, "b", "Post"))]
+    cut = a_text.index("suggesting")
+    sides = [Mention("a", cut, len(a_text) - 1, a_text[cut:-1]),
+             Mention("b", 0, len(b_text), b_text)]
+    claim = Claim(id="c", article="a", sentence=0, start=cut, end=len(a_text) - 1,
+                  text="The board's statement suggested private ownership of it.")
+    group = ClaimGroup(id="g", status="conflicting", independent_sources=2, text=b_text,
+                       mentions=sides, conflicts=[Conflict("attribution", "who", sides)],
+                       _claims=[claim])
+    [line] = [b for b in make_brief(reports, [group], {}) if b.kind == "conflict"]
+    assert "Ledger reports that the board's statement suggested private ownership of it;" \
+        in line.text

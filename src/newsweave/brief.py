@@ -254,6 +254,28 @@ def _context(g: ClaimGroup, m: Mention) -> tuple[Mention, str]:
         m,
     )
     text = " ".join(holder.text.split()).rstrip(".")
+    claim = next((c for c in g._claims if c.article == m.article
+                  and c.start <= holder.start and holder.end <= c.end), None)
+    if text[:1].islower() and claim is not None and claim.text[:1].isupper():
+        # A clause cut from its sentence ("suggesting American ownership ...") is told
+        # as the whole statement it makes, in the engine's words, so not in quote marks.
+        return holder, _that(" ".join(claim.text.split()).rstrip("."))
     if any(q in text for q in "\"“”"):
-        return holder, text  # it carries its own quote marks
+        # It carries its own quote marks ('... would offer the “strongest protection.”').
+        return holder, text if text[0] in "\"“" else _that(text)
     return holder, f"“{text}”"
+
+
+#: Words that open a statement and are lowered after "reports that".
+_LOWER_FIRST = frozenset(
+    """The A An This That These Those Its His Her Their Some Several Many Both All In On At
+    After Before During Since While When Meanwhile However Earlier Later""".split())
+
+
+def _that(statement: str) -> str:
+    """``statement`` told after "reports": "that the ..." (its opening word lowered
+    where it is no name)."""
+    first, _, rest = statement.partition(" ")
+    if first.rstrip(",") in _LOWER_FIRST:
+        statement = f"{first.lower()} {rest}"
+    return f"that {statement}"
