@@ -157,3 +157,33 @@ def test_a_conflict_side_cut_from_its_sentence_is_told_whole() -> None:
     [line] = [b for b in make_brief(reports, [group], {}) if b.kind == "conflict"]
     assert "Ledger reports that the board's statement suggested private ownership of it;" \
         in line.text
+
+
+def test_a_lead_line_reads_alone() -> None:
+    """A fact worded only as "she did X" is not a lead line, however well supported."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+
+    texts = {
+        "a": "She shot two of her co-workers, police say. Mara Quell drove her van "
+             "through the gate of the depot. The depot stayed closed on Friday.",
+        "b": "She shot two co-workers. Mara Quell drove her van through the depot gate. "
+             "The depot stayed shut on Friday.",
+    }
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
+               for i, t in texts.items()]
+
+    def group(gid: str, words: str) -> ClaimGroup:
+        mentions = []
+        for i, t in texts.items():
+            start = t.index(words.split()[0])
+            end = t.index(".", start)
+            mentions.append(Mention(i, start, end, t[start:end]))
+        return ClaimGroup(id=gid, status="corroborated", independent_sources=2,
+                          text=mentions[0].text + ".", mentions=mentions)
+
+    groups = [group("g1", "She shot"), group("g2", "Mara Quell drove"),
+              group("g3", "The depot stayed")]
+    lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
+    assert not any(t.startswith("She ") for t in lead), lead
+    assert any(t.startswith("Mara Quell drove") for t in lead), lead

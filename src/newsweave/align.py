@@ -877,12 +877,14 @@ class Aligner:
             status = "corroborated"
         else:
             status = "single_source"
-        # Canonical wording: the whole claim closest to all others, the
-        # shortest among equals (a reader wants the plainest statement).
+        # Canonical wording: one that stands alone (no "she" left unresolved), then the
+        # whole claim closest to all others, the shortest among equals (a reader wants the
+        # plainest statement).
         wholes = [it for it, _, primary in members if primary] or [members[0][0]]
         best = max(
             wholes,
             key=lambda it: (
+                not leans_on_context(it.claim.text),
                 round(sum(
                     links.claim.get((min(it.index, o.index), max(it.index, o.index)), 0.0)
                     for o, _, _ in members if o is not it
@@ -1154,6 +1156,15 @@ def same_subject(a: Claim, b: Claim) -> bool:
     thing: "the manager was not signed" does not deny that the drivers are."""
     (head_a, names_a), (head_b, names_b) = _subject_head(a), _subject_head(b)
     return bool(head_a) and head_a == head_b or bool(names_a & names_b)
+
+
+_PERSONAL = re.compile(r"\b(?:he|she|they)\b", re.I)
+
+
+def leans_on_context(text: str) -> bool:
+    """The wording names someone only as "he", "she" or "they": it reads whole only
+    beside the sentences before it."""
+    return _PERSONAL.search(text) is not None
 
 
 def told_apart(a: Claim, b: Claim) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .align import same_subject
+from .align import leans_on_context, same_subject
 from .dedup import source_of
 from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention, report_labels
 
@@ -142,8 +142,8 @@ def make_brief(
         for g in candidates:
             if len(lead) >= upto:
                 break
-            if len(g.text.split()) < MIN_LEAD_WORDS:
-                continue
+            if len(g.text.split()) < MIN_LEAD_WORDS or leans_on_context(g.text):
+                continue  # a lead line must read alone: not "She shot the other three"
             if not _repeats(g, lead):
                 lead.append(g)
                 continue
