@@ -349,19 +349,23 @@ VERB_SIMILAR = 0.5
 
 
 def _other_parties(a: _Item, b: _Item) -> bool:
-    """Each claim names organisations (or people), none named in the other claim at all:
-    "the Orioles offered a seven-year deal", "an eight-year offer from the Red Sox"."""
+    """Each claim names organisations, none named in the other claim at all: "the
+    Orioles offered a seven-year deal", "an eight-year offer from the Red Sox". Places
+    are no parties ("New Jersey", "Old Tappan, N.J."), and people are left out: a "he"
+    resolved to the wrong man would part two claims about one."""
     words_a, words_b = _words(a.claim.text), _words(b.claim.text)
 
-    def named_in(keys: frozenset[str], words: frozenset[str]) -> bool:
-        return any(set(k.partition(":")[2].lower().split()) & words for k in keys)
+    def keys(c: Claim, label: str) -> frozenset[str]:
+        speakers = set(c.speaker_key.split("|")) if c.speaker_key else set()
+        return frozenset(m.key for m in c.entities
+                         if m.label == label and m.key and m.key not in speakers)
 
-    for label in ("GROUP", "PERSON"):
-        in_a, in_b = a.participants.get(label), b.participants.get(label)
-        if (in_a and in_b and not in_a & in_b and not named_in(in_a, words_b)
-                and not named_in(in_b, words_a)):
-            return True
-    return False
+    def named_in(found: frozenset[str], words: frozenset[str]) -> bool:
+        return any(set(k.partition(":")[2].lower().split()) & words for k in found)
+
+    in_a, in_b = keys(a.claim, "ORG"), keys(b.claim, "ORG")
+    return bool(in_a and in_b and not in_a & in_b and not named_in(in_a, words_b)
+                and not named_in(in_b, words_a))
 
 
 _DURING = re.compile(r"^\W*during\s+([^,]{3,80}),", re.I)
