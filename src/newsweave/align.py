@@ -927,25 +927,24 @@ class Aligner:
         return self.judge.same_meaning(v) >= SENTENCE_SAME
 
     def _same_measure(self, a: _Item, b: _Item) -> bool:
-        """Whether the two claims' amounts could measure one thing, by what their own
-        words say around them: not when one tells of a change ("the offer was raised to
-        $184M") and the other not, not when each names other parties and none of the
-        other's ("the Orioles offered", "an offer from the Red Sox"), not when the
-        amounts are what different acts took ("missed four games", "played in 10
-        games"), and not when one is counted over only part of the event ("during the
-        deciding run")."""
-        ca, cb = a.claim, b.claim
-        if bool(_CHANGE.search(ca.text)) != bool(_CHANGE.search(cb.text)):
+        """Whether the two claims' amounts could measure one thing: not when one tells of
+        a change ("the offer was raised to $184M") and the other not, nor when their words
+        show they count other things (``_counts_other_things``)."""
+        if bool(_CHANGE.search(a.claim.text)) != bool(_CHANGE.search(b.claim.text)):
             return False
-        return not (_other_parties(a, b) or self._different_acts(ca, cb)
-                    or _scoped(self._sentence_text(ca), cb) or _scoped(self._sentence_text(cb), ca))
+        return not self._counts_other_things(a, b)
 
     def _measure_apart(self, a: _Item, b: _Item) -> bool:
-        """Claims whose differing amounts their own words show to count other things (other
-        parties, other acts, part of the event): two facts, not one told two ways."""
+        """Claims whose differing amounts count other things: two facts, not one told two
+        ways."""
+        return _amounts_differ(a.claim, b.claim) and self._counts_other_things(a, b)
+
+    def _counts_other_things(self, a: _Item, b: _Item) -> bool:
+        """The claims' own words show their amounts count other things: other parties
+        ("the Orioles offered", "an offer from the Red Sox"), other acts ("missed four
+        games", "played in 10 games"), or only part of the event ("during the deciding
+        run")."""
         ca, cb = a.claim, b.claim
-        if not _amounts_differ(ca, cb):
-            return False
         return (_other_parties(a, b) or self._different_acts(ca, cb)
                 or _scoped(self._sentence_text(ca), cb) or _scoped(self._sentence_text(cb), ca))
 

@@ -27,7 +27,7 @@ from spacy.tokens import Span, Token
 from ..model import Claim, EntityMention, Facet, Quantity, Quote
 from .entities import TITLE_ABBREVIATIONS
 from .furniture import is_furniture
-from .quotes import SPEECH_VERBS, SpeakerResolver
+from .quotes import SPEECH_VERBS, THIRD_PERSON, SpeakerResolver
 
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 _EDGE_DROP = frozenset({"cc", "punct", "mark"})
@@ -166,7 +166,7 @@ def _inherited_subject(tok: Token) -> Token | None:
 
 
 def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int, text: str) -> str:
-    if subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}:
+    if subj.pos_ == "PRON" and subj.lower_ in THIRD_PERSON:
         name, _, _ = resolver.resolve(subj.doc[subj.i : subj.i + 1])
         return name
     toks = [t for t in subj.subtree if t.idx >= min_char and not t.is_space]

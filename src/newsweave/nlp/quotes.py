@@ -32,6 +32,8 @@ _QUOTE_RE = re.compile(r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})�
 #: Shorter quoted runs are scare quotes or labels, not statements.
 MIN_QUOTE_WORDS = 3
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+#: Pronouns that, inside a quote, cannot be its speaker ("I" and "we" can).
+THIRD_PERSON = frozenset({"he", "she", "they"})
 
 
 def _speaker_of(verb: Token) -> Span | None:
@@ -121,7 +123,7 @@ class SpeakerResolver:
                 before = [m for m in before if self._sex.get(_surname(m.text), sex) == sex]
             # "She had a gun," the commissioner said: "she" is not the one speaking.
             speakers = {who for s, e, who in self._quoted_by
-                        if s <= span.start_char < e and text.lower() != "we"}
+                        if s <= span.start_char < e and text.lower() in THIRD_PERSON}
             before = [m for m in before if _surname(m.text) not in speakers]
             if before:
                 m = before[-1]
