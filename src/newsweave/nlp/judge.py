@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 #: The packaged adapter and heads (``newsweave/models/pair-judge``).
 PAIR_MODEL_RESOURCE = "models/pair-judge"
 #: Pairs per model call. Pairs are sorted by their length in word pieces first, and small
-#: batches of like lengths carry little padding: 16 read the same pairs in 0.74 of the time
-#: of 64 sorted by characters (docs/benchmarks.md section 1b), verdicts unchanged.
+#: batches of like lengths carry little padding: 16 take the judge 0.75 of the time of 64
+#: sorted by characters (docs/benchmarks.md section 1b), verdicts unchanged.
 BATCH = 16
 #: A verdict with ``same`` below this (or above 1 minus it) and no contradiction above it
 #: is sure enough that the pair is not read the other way round too (``symmetric``).
