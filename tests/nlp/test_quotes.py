@@ -129,3 +129,10 @@ def test_two_word_scare_quote_is_not_a_quote(quotes_of) -> None:
 
 def test_sentence_without_speech_has_no_quotes(quotes_of) -> None:
     assert quotes_of("The ferry left the pier after the fog lifted.") == []
+
+
+def test_he_skips_a_woman_the_report_calls_spokeswoman(quotes_of) -> None:
+    text = ("Tomas Reyes fled the depot on Monday, spokeswoman Lena Vos said. "
+            "He said that he would give himself up.")
+    q = [q for q in quotes_of(text) if "give himself up" in q.text][0]
+    assert q.speaker == "Tomas Reyes"

@@ -137,7 +137,33 @@ class SpeakerResolver:
 
 _PRONOUN_SEX = {"he": "m", "him": "m", "his": "m", "himself": "m",
                 "she": "f", "her": "f", "hers": "f", "herself": "f"}
-_HONORIFIC_SEX = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+#: Honorifics and words for a person that say their sex, right before the name ("Ms.
+#: Lyons", "spokeswoman Ann Lyons", "his mother, Dina Vos"); "-woman" and "-man" titles
+#: ("chairwoman", "congressman") are read by their ending.
+_ROLE_SEX = {
+    **{w: "f" for w in "actress waitress hostess heiress duchess princess queen empress "
+       "mother wife daughter sister aunt niece grandmother granddaughter widow girlfriend "
+       "stepmother stepdaughter girl lady mrs ms miss".split()},
+    **{w: "m" for w in "waiter duke prince king emperor father husband son "
+       "brother uncle nephew grandfather grandson widower boyfriend stepfather stepson boy "
+       "mr".split()},
+}
+
+
+#: Words ending in "man" that say nothing of anyone's sex.
+_NOT_ROLES = frozenset({"german", "human", "ottoman", "roman", "shaman", "talisman",
+                        "caiman", "doberman", "superhuman", "freshman"})
+
+
+def _role_sex(word: str) -> str | None:
+    w = word.lower().strip(".,;:'’\"")
+    if w in _ROLE_SEX:
+        return _ROLE_SEX[w]
+    if w.endswith(("woman", "women")) and len(w) > 5:
+        return "f"
+    if w.endswith("man") and len(w) > 5 and w not in _NOT_ROLES:
+        return "m"
+    return None
 
 
 def _surname(name: str) -> str:
@@ -145,16 +171,18 @@ def _surname(name: str) -> str:
 
 
 def _sex_of_people(people: list[EntityMention], doc: Doc) -> dict[str, str]:
-    """Each person's sex where the report shows it, by surname: an honorific before the
-    name, or the pronouns after the name in a sentence where that person is the only one
-    named in it and in the sentence before (nobody else they could stand for), quotes
-    left out. A person shown as both is left out."""
+    """Each person's sex where the report shows it, by surname: an honorific or a word
+    for a person right before the name ("Ms", "spokeswoman", "his mother,"), or the
+    pronouns after the name in a sentence where that person is the only one named in it
+    and in the sentence before (nobody else they could stand for), quotes left out. A
+    person shown as both is left out."""
     seen: dict[str, set[str]] = {}
     text = doc.text
     for m in people:
-        before = text[max(0, m.start - 6) : m.start].rstrip().rstrip(".").split()
-        if before and before[-1].lower() in _HONORIFIC_SEX:
-            seen.setdefault(_surname(m.text), set()).add(_HONORIFIC_SEX[before[-1].lower()])
+        before = text[max(0, m.start - 30) : m.start].rstrip().rstrip(".,").split()
+        sex = _role_sex(before[-1]) if before else None
+        if sex is not None:
+            seen.setdefault(_surname(m.text), set()).add(sex)
     starts = [s.start_char for s in doc.sents]
     by_sentence: dict[int, list[EntityMention]] = {}
     for m in people:
