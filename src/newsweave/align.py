@@ -316,6 +316,16 @@ def _counts_of_different_things(x: Quantity, y: Quantity, a: Claim, b: Claim) ->
     return bool(of_x and of_y) and _stem(of_x) != _stem(of_y)
 
 
+def _other_nouns(x: Quantity, y: Quantity, a: Claim, b: Claim) -> bool:
+    """Different counts of nouns that differ, neither claim naming the other's ("scored
+    seven points", "grabbed 11 rebounds")."""
+    if (x.kind != "count" or not x.unit or not y.unit or x.value == y.value
+            or _stem(x.unit) == _stem(y.unit)):
+        return False
+    return (_stem(x.unit.lower()) not in {_stem(w) for w in _words(b.text)}
+            and _stem(y.unit.lower()) not in {_stem(w) for w in _words(a.text)})
+
+
 def _of_what(q: Quantity, c: Claim) -> str | None:
     """The noun a count is "of", where the claim's own words show it."""
     lo, hi = q.start - c.start, q.end - c.start
@@ -652,7 +662,8 @@ class Aligner:
                 links.facet[(f, other)] = max(links.facet.get((f, other), 0.0), score)
                 continue
             if told_apart(items[a].claim, items[b].claim) or self._measure_apart(
-                    items[a], items[b]):
+                    items[a], items[b]) or _named_subjects_differ(
+                    items[a].claim, items[b].claim, self.texts):
                 continue
             key = (min(a, b), max(a, b))
             if score > links.claim.get(key, -1.0):
@@ -881,14 +892,15 @@ class Aligner:
             status = "corroborated"
         else:
             status = "single_source"
-        # Canonical wording: one that stands alone (no "she" left unresolved), then the
-        # whole claim closest to all others, the shortest among equals (a reader wants the
-        # plainest statement).
+        # Canonical wording: one that stands alone (no "she" left unresolved), a sentence
+        # rather than a headline, then the whole claim closest to all others, the shortest
+        # among equals (a reader wants the plainest statement).
         wholes = [it for it, _, primary in members if primary] or [members[0][0]]
         best = max(
             wholes,
             key=lambda it: (
                 not leans_on_context(it.claim.text),
+                not reads_as_headline(it.claim.text),
                 round(sum(
                     links.claim.get((min(it.index, o.index), max(it.index, o.index)), 0.0)
                     for o, _, _ in members if o is not it
@@ -910,8 +922,10 @@ class Aligner:
             text=_sentence_case(best.claim.text),
             mentions=mentions,
             conflicts=_dedupe_conflicts(conflicts),
-            _claims=[it.claim for it, _, primary in members if primary]
-            + [it.claim for it, _, primary in members if not primary],
+            # The claim worded first, then the others.
+            _claims=[best.claim] + [it.claim for it, _, primary in members
+                                    if primary and it is not best]
+            + [it.claim for it, _, primary in members if not primary and it is not best],
         )
 
     def _same_but_amounts(self, a: Claim, b: Claim) -> bool:
@@ -1162,12 +1176,32 @@ def same_subject(a: Claim, b: Claim) -> bool:
 
 
 _PERSONAL = re.compile(r"\b(?:he|she|they)\b", re.I)
+_NOT_A_TIME = (r"\s+(?!(?:year|week|month|morning|afternoon|evening|night|weekend|season|"
+               r"spring|summer|autumn|fall|winter|time)s?\b)\w")
+#: Words that point back at what came before: "His lawyer said" or "That call" as an
+#: opening, "this story" or "these talks" anywhere; not a time ("This week", "that
+#: night").
+_POINTS_BACK = re.compile(r"^\W*(?:his|her|their|its|that|those)" + _NOT_A_TIME
+                          + r"|\b(?:this|these)" + _NOT_A_TIME, re.I)
+
+
+#: Share of a text's longer words capitalised from which it reads as a headline (Title
+#: Case); a sentence full of names and titles stays under it.
+HEADLINE_CAPITALS = 0.8
+
+
+def reads_as_headline(text: str) -> bool:
+    """Whether the text reads as a headline: most of its longer words capitalised."""
+    words = re.findall(r"[^\W\d_]{4,}", text)
+    capitals = sum(w[0].isupper() for w in words)
+    return len(words) >= 3 and capitals >= HEADLINE_CAPITALS * len(words)
 
 
 def leans_on_context(text: str) -> bool:
-    """The wording names someone only as "he", "she" or "they": it reads whole only
-    beside the sentences before it."""
-    return _PERSONAL.search(text) is not None
+    """The wording names someone only as "he", "she" or "they", or points back at what
+    came before ("His lawyer", "this story"): it reads whole only beside the sentences
+    before it."""
+    return _PERSONAL.search(text) is not None or _POINTS_BACK.search(text) is not None
 
 
 def told_apart(a: Claim, b: Claim) -> bool:
@@ -1180,10 +1214,28 @@ def told_apart(a: Claim, b: Claim) -> bool:
     for kind in _NUMBER_KINDS:
         qa = [q for q in a.quantities if q.kind == kind and not q.aside]
         qb = [q for q in b.quantities if q.kind == kind and not q.aside]
-        if qa and qb and not any(same_slot(x, y, a, b) or same_value(x, y) is True
-                                 for x in qa for y in qb):
+        if qa and qb and not any((same_slot(x, y, a, b) and not _other_nouns(x, y, a, b))
+                                 or same_value(x, y) is True for x in qa for y in qb):
             return True
     return False
+
+
+def _named_subjects_differ(a: Claim, b: Claim, texts: Mapping[str, str]) -> bool:
+    """Each claim's subject is named in the report's own words ("The Red Sox ... put in
+    a bid", "The Yankees have expressed interest"), by names the other claim does not
+    hold at all: two parties, two facts. A subject the analysis put in for a pronoun
+    ("he" read as the wrong man) tells nothing."""
+    def names(c: Claim) -> frozenset[str]:
+        named = {_stem(w) for m in c.entities for w in _words(m.text)}
+        own = {_stem(w) for w in _words(texts[c.article][c.start:c.end])}
+        return frozenset(n for n in _subject_head(c)[1] if n in named and n in own)
+
+    names_a, names_b = names(a), names(b)
+    if not names_a or not names_b:
+        return False
+    stems_a = {_stem(w) for w in _words(a.text)}
+    stems_b = {_stem(w) for w in _words(b.text)}
+    return not names_a & stems_b and not names_b & stems_a
 
 
 def _subjects_differ(a: Claim, b: Claim) -> bool:
