@@ -160,15 +160,19 @@ def test_a_conflict_side_cut_from_its_sentence_is_told_whole() -> None:
 
 
 def test_a_lead_line_reads_alone() -> None:
-    """A fact worded only as "she did X" is not a lead line, however well supported."""
+    """A fact worded only as "she did X", or opening on what came before ("This
+    shooting"), is not a lead line, however well supported."""
     from newsweave.brief import make_brief
     from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
 
     texts = {
         "a": "She shot two of her co-workers, police say. Mara Quell drove her van "
-             "through the gate of the depot. The depot stayed closed on Friday.",
+             "through the gate of the depot. The depot stayed closed on Friday. "
+             "This shooting was the first at the depot. "
+             "This week the depot reopened its gates to drivers.",
         "b": "She shot two co-workers. Mara Quell drove her van through the depot gate. "
-             "The depot stayed shut on Friday.",
+             "The depot stayed shut on Friday. This shooting was the first at the depot. "
+             "This week the depot reopened its gates to drivers.",
     }
     reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
                for i, t in texts.items()]
@@ -176,14 +180,118 @@ def test_a_lead_line_reads_alone() -> None:
     def group(gid: str, words: str) -> ClaimGroup:
         mentions = []
         for i, t in texts.items():
-            start = t.index(words.split()[0])
+            start = t.index(words)
             end = t.index(".", start)
             mentions.append(Mention(i, start, end, t[start:end]))
         return ClaimGroup(id=gid, status="corroborated", independent_sources=2,
                           text=mentions[0].text + ".", mentions=mentions)
 
     groups = [group("g1", "She shot"), group("g2", "Mara Quell drove"),
-              group("g3", "The depot stayed")]
+              group("g3", "The depot stayed"), group("g4", "This shooting"),
+              group("g5", "This week")]
     lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
-    assert not any(t.startswith("She ") for t in lead), lead
+    assert not any(t.startswith(("She ", "This shooting")) for t in lead), lead
+    assert any(t.startswith("This week") for t in lead), lead
     assert any(t.startswith("Mara Quell drove") for t in lead), lead
+
+
+def test_a_phrase_of_a_lead_sentence_is_not_another_lead_line() -> None:
+    """A fact a lead sentence already tells (one of its phrases, matched on its own) does
+    not lead again in other words."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+
+    texts = {
+        "a": "Mayor Ines Marlowe toured the flooded depot on Monday, after meeting the rail "
+             "unions. The depot stayed closed for the rest of the week.",
+        "b": "Marlowe walked through the depot on Monday. Before that, the mayor had met "
+             "leaders of the rail unions at city hall. The depot stayed shut all week.",
+    }
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
+               for i, t in texts.items()]
+
+    def group(gid: str, spans: dict[str, str]) -> ClaimGroup:
+        mentions = []
+        for i, words in spans.items():
+            start = texts[i].index(words)
+            mentions.append(Mention(i, start, start + len(words), words))
+        return ClaimGroup(id=gid, status="corroborated", independent_sources=2,
+                          text=mentions[0].text.rstrip(".") + ".", mentions=mentions)
+
+    groups = [
+        group("g1", {"a": "Mayor Ines Marlowe toured the flooded depot on Monday, after "
+                          "meeting the rail unions.",
+                     "b": "Marlowe walked through the depot on Monday."}),
+        group("g2", {"b": "the mayor had met leaders of the rail unions at city hall",
+                     "a": "after meeting the rail unions"}),
+        group("g3", {"a": "The depot stayed closed for the rest of the week.",
+                     "b": "The depot stayed shut all week."}),
+    ]
+    lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
+    assert len(lead) == 2 and not any("leaders of the rail unions" in t for t in lead), lead
+
+
+def test_sentences_lead_before_headlines() -> None:
+    """A Title Case headline several reports share leads only when too few sentences do."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+
+    texts = {
+        "a": "Harwick Depot Fire Shuts Rail Line Into The City\n\nA fire at the Harwick depot "
+             "shut the rail line on Monday night. About forty firefighters fought the blaze "
+             "for six hours. The cause of the fire is not yet known to the police.",
+        "b": "Harwick Depot Fire Shuts Rail Line Into The City\n\nFire shut the rail line at "
+             "the Harwick depot late on Monday. Some forty firefighters fought the blaze "
+             "for six hours. Police do not yet know the cause of the fire at the depot.",
+    }
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
+               for i, t in texts.items()]
+
+    def group(gid: str, a: str, b: str) -> ClaimGroup:
+        mentions = []
+        for i, words in (("a", a), ("b", b)):
+            start = texts[i].index(words)
+            mentions.append(Mention(i, start, start + len(words), words))
+        return ClaimGroup(id=gid, status="corroborated", independent_sources=2,
+                          text=a.rstrip(".") + ".", mentions=mentions)
+
+    title = "Harwick Depot Fire Shuts Rail Line Into The City"
+    groups = [
+        group("g1", title, title),
+        group("g2", "A fire at the Harwick depot shut the rail line on Monday night.",
+              "Fire shut the rail line at the Harwick depot late on Monday."),
+        group("g3", "About forty firefighters fought the blaze for six hours.",
+              "Some forty firefighters fought the blaze for six hours."),
+        group("g4", "The cause of the fire is not yet known to the police.",
+              "Police do not yet know the cause of the fire at the depot."),
+    ]
+    lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
+    assert len(lead) == 3 and not any(t.startswith("Harwick Depot") for t in lead), lead
+    # With fewer than three sentences to tell, the headline opens the lead.
+    lead = [b.text for b in make_brief(reports, groups[:2], {}) if b.kind == "lead"]
+    assert lead[0].startswith("Harwick Depot"), lead
+
+
+def test_facts_worded_alike_are_one_line() -> None:
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+
+    texts = {i: "The mayor toured the depot on Monday with the rail unions. "
+                "Marlowe was 61. She had been mayor since 2019 and lived in Harwick."
+             for i in "abc"}
+    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
+               for i, t in texts.items()]
+
+    def group(gid: str, words: str, ids: str) -> ClaimGroup:
+        mentions = [Mention(i, texts[i].index(words), texts[i].index(words) + len(words),
+                            words) for i in ids]
+        return ClaimGroup(id=gid, status="corroborated", independent_sources=len(ids),
+                          text=words, mentions=mentions)
+
+    groups = [group("g1", "The mayor toured the depot on Monday with the rail unions.", "abc"),
+              group("g2", "She had been mayor since 2019 and lived in Harwick.", "abc"),
+              group("g4", "Marlowe was 61.", "ab"), group("g5", "Marlowe was 61.", "bc")]
+    lines = [b for b in make_brief(reports, groups, {})
+             if b.kind == "corroborated" and b.text == "Marlowe was 61."]
+    assert len(lines) == 1
+    assert {c.article for c in lines[0].citations} == {"a", "b", "c"}

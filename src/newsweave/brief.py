@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .align import leans_on_context, same_subject
+from .align import leans_on_context, reads_as_headline, same_subject
 from .dedup import source_of
 from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention, report_labels
 
@@ -71,15 +71,17 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _repeats(g: ClaimGroup, chosen: list[ClaimGroup]) -> bool:
-    """Whether ``g`` says again what a fact already in the lead says: the same span
-    of a report, mostly the same words, or the same thing done by the same subject
+    """Whether ``g`` says again what a fact already in the lead says: words of a report
+    that fact's span holds, mostly the same words, or the same thing done by the same subject
     ("Gigante died in prison", "The Chin' Gigante dies in prison"), as two reports'
     openings word one event."""
     words = _words(g.text)
-    spans = {(m.article, m.start, m.end) for m in g.mentions}
     for other in chosen:
-        if spans & {(m.article, m.start, m.end) for m in other.mentions}:
-            return True  # one report's same words support both: one fact, matched twice
+        if any(m.article == o.article and o.start <= m.start and m.end <= o.end
+               for m in g.mentions for o in other.mentions):
+            # One report's words support both (a phrase of a sentence already told, or the
+            # same span): one fact, matched twice.
+            return True
         o = _words(other.text)
         if words and o and len(words & o) / len(words | o) >= REPEAT_JACCARD:
             return True
@@ -156,7 +158,10 @@ def make_brief(
                     lead[n] = g
                     break
 
-    take(candidates, LEAD_MAX)
+    # Sentences lead; a headline's Title Case words only where too few sentences are told
+    # by several reports.
+    take([g for g in candidates if not _headline(g)], LEAD_MAX)
+    take([g for g in candidates if _headline(g)], LEAD_MIN)
     if len(lead) < LEAD_MIN:
         # Little is corroborated: open with what the reports open with.
         opening = [g for g in groups if g.status != "corroborated" and g not in lead
@@ -195,10 +200,19 @@ def make_brief(
     # 3.
     # Headlines several reports share ("Riots Erupt After Teen's Death") come after the
     # facts told in sentences: they say again, in few words, what the sentences say.
+    # Two facts worded alike ("Williams was 91.", matched twice) are one line citing both.
     others = sorted((g for g in corroborated if id(g) not in in_lead), key=_headline)
-    for n, g in enumerate(others):
-        items.append(BriefItem(text=_end(g.text), citations=_cite(g.mentions),
-                               kind="corroborated", more=n >= SHOWN_CORROBORATED))
+    listed: dict[str, BriefItem] = {}
+    for g in others:
+        text = _end(g.text)
+        if text.lower() in listed:
+            cited = listed[text.lower()].citations
+            cited += [c for c in _cite(g.mentions) if c not in cited]
+            continue
+        listed[text.lower()] = item = BriefItem(text=text, citations=_cite(g.mentions),
+                                                kind="corroborated",
+                                                more=len(listed) >= SHOWN_CORROBORATED)
+        items.append(item)
 
     # 4.
     for source in originals:
@@ -222,16 +236,9 @@ def make_brief(
     return items
 
 
-#: Share of a text's longer words capitalised from which it reads as a headline (Title
-#: Case); a sentence full of names and titles stays under it.
-HEADLINE_CAPITALS = 0.8
-
 
 def _headline(g: ClaimGroup) -> bool:
-    """Whether the fact reads as a headline: most of its longer words capitalised."""
-    words = re.findall(r"[^\W\d_]{4,}", g.text)
-    capitals = sum(w[0].isupper() for w in words)
-    return len(words) >= 3 and capitals >= HEADLINE_CAPITALS * len(words)
+    return reads_as_headline(g.text)
 
 
 #: What a conflict's kind disagrees on, in a sentence.
