@@ -295,3 +295,37 @@ def test_facts_worded_alike_are_one_line() -> None:
              if b.kind == "corroborated" and b.text == "Marlowe was 61."]
     assert len(lines) == 1
     assert {c.article for c in lines[0].citations} == {"a", "b", "c"}
+
+
+def test_quoted_words_are_given_as_their_speakers() -> None:
+    """A line from inside a quote that does not name its speaker is told as the speaker's
+    words; a line an earlier one of the outlet already holds is not told again."""
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, Claim, ClaimGroup, Mention, Quote
+
+    text = ("“The quay has stood for a century. It will stand for another,” Lena Vos said. "
+            "The quay will reopen on Friday, police said. "
+            "“The quay has stood for a century.”")
+    inner = "The quay has stood for a century. It will stand for another,"
+    report = AnalyzedArticle(
+        article=Article(text=text, id="a", outlet="A"),
+        quotes=[Quote(start=1, end=1 + len(inner), text=inner, direct=True,
+                      speaker="Lena Vos")])
+
+    def single(words: str, speaker: str | None, at: int = 0) -> ClaimGroup:
+        start = text.index(words, at)
+        claim = Claim(id=words[:6], article="a", sentence=0, start=start,
+                      end=start + len(words), text=words, speaker=speaker)
+        return ClaimGroup(id=words[:6], status="single_source", independent_sources=1,
+                          text=words, mentions=[Mention("a", start, start + len(words), words)],
+                          _claims=[claim])
+
+    groups = [single("It will stand for another", "Lena Vos"),
+              single("The quay will reopen on Friday", "police"),
+              single("“The quay has stood for a century.”", None, at=10),
+              single("The quay has stood for a century.", "Lena Vos")]
+    told = [b.text for b in make_brief([report], groups, {})]
+    assert "Lena Vos: “It will stand for another.”" in told, told
+    # Words no quote holds are not put in quote marks; the quote given twice is told once.
+    assert "The quay will reopen on Friday." in told, told
+    assert sum("stood for a century" in t for t in told) <= 1, told

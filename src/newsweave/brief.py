@@ -29,6 +29,9 @@ LEAD_MIN = 3
 LEAD_MAX = 5
 #: Further corroborated facts shown before "more".
 SHOWN_CORROBORATED = 5
+#: Characters a claim may reach beyond a quote's words and still be quoted words (the
+#: quote marks, a full stop).
+QUOTE_SLACK = 2
 #: Facts shown per outlet, under "only one outlet reports", before "more".
 SHOWN_PER_OUTLET = 3
 #: Word overlap (Jaccard) above which a fact repeats one already in the lead.
@@ -57,9 +60,9 @@ def _end(text: str) -> str:
 _AMOUNT_CONFLICTS = frozenset({"number", "date"})
 
 
-def _lead_text(g: ClaimGroup) -> str:
-    """A lead sentence; a disputed amount or date is said to be disputed."""
-    text = _end(g.text)
+def _lead_text(g: ClaimGroup, text: str) -> str:
+    """A lead sentence (``text``, the fact told); a disputed amount or date is said to be
+    disputed."""
     disputes = [c.detail for c in g.conflicts if c.type in _AMOUNT_CONFLICTS]
     if not disputes:
         return text
@@ -127,6 +130,21 @@ def make_brief(
             ranks.append(sum(s < m.start for s in starts))
         return min(ranks) if ranks else 0
 
+    quoted = {a.article.id: [(q.start, q.end) for q in a.quotes if q.direct] for a in analyzed}
+
+    def told(g: ClaimGroup) -> str:
+        """The fact's wording; words from inside a quote that do not name their speaker
+        ("I've got news for the establishment.") are given as the speaker's."""
+        text = _end(g.text)
+        c = g._claims[0] if g._claims else None
+        if c is None or not c.speaker or _words(c.speaker) & _words(text):
+            return text
+        if not any(s - QUOTE_SLACK <= c.start and c.end <= e + QUOTE_SLACK
+                   for s, e in quoted.get(c.article, [])):
+            return text  # only words a report quotes are put in quote marks
+        inner = text.strip("“”\"' ")
+        return f"{c.speaker[0].upper()}{c.speaker[1:]}: “{inner}”"
+
     items: list[BriefItem] = []
 
     # 1.
@@ -173,7 +191,8 @@ def make_brief(
     # background ("the island is a free-trade zone"), told by every report further down.
     lead.sort(key=lambda g: (position(g), -g.independent_sources, first(g)))
     for g in lead:
-        items.append(BriefItem(text=_lead_text(g), citations=_cite(g.mentions), kind="lead"))
+        items.append(BriefItem(text=_lead_text(g, told(g)), citations=_cite(g.mentions),
+                               kind="lead"))
     in_lead = {id(g) for g in lead}
 
     # 2.
@@ -204,7 +223,7 @@ def make_brief(
     others = sorted((g for g in corroborated if id(g) not in in_lead), key=_headline)
     listed: dict[str, BriefItem] = {}
     for g in others:
-        text = _end(g.text)
+        text = told(g)
         if text.lower() in listed:
             cited = listed[text.lower()].citations
             cited += [c for c in _cite(g.mentions) if c not in cited]
@@ -223,16 +242,23 @@ def make_brief(
             and source_of(g.mentions[0].article, copy_of) == source
         ]
         own.sort(key=lambda g: (position(g), first(g)))
-        for n, g in enumerate(own):
+        # A line whose every word an earlier one holds says nothing new (a quote the
+        # report gives twice, once with its speaker).
+        shown: list[frozenset[str]] = [_words(g.text) for g in lead]
+        for g in own:
+            words = _words(g.text)
+            if any(words <= other for other in shown):
+                continue
             items.append(
                 BriefItem(
-                    text=_end(g.text),
+                    text=told(g),
                     citations=_cite(g.mentions),
                     kind="single_source",
                     outlet=label[source],
-                    more=n >= SHOWN_PER_OUTLET,
+                    more=len(shown) - len(lead) >= SHOWN_PER_OUTLET,
                 )
             )
+            shown.append(words)
     return items
 
 

@@ -53,7 +53,7 @@ Analyse = Callable[[Sequence[_Item]], Iterable[Sequence[_Ready]]]
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'

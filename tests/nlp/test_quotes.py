@@ -136,3 +136,11 @@ def test_he_skips_a_woman_the_report_calls_spokeswoman(quotes_of) -> None:
             "He said that he would give himself up.")
     q = [q for q in quotes_of(text) if "give himself up" in q.text][0]
     assert q.speaker == "Tomas Reyes"
+
+
+def test_a_quote_run_on_over_sentences_has_one_speaker(quotes_of) -> None:
+    text = ('Lena Vos toured the quay on Monday. “The quay has stood for a century and it will '
+            'stand for another.” “Repairs will take a month,” Vos said.')
+    run_on, credited = sorted((q for q in quotes_of(text) if q.direct), key=lambda q: q.start)
+    assert "century" in run_on.text and "Vos" in (credited.speaker or "")
+    assert run_on.speaker == credited.speaker

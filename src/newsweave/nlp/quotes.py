@@ -31,6 +31,8 @@ SPEECH_VERBS = frozenset(
 _QUOTE_RE = re.compile(r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})’")
 #: Shorter quoted runs are scare quotes or labels, not statements.
 MIN_QUOTE_WORDS = 3
+#: Characters between two direct quotes that read as one quote run on ("” “").
+QUOTE_GAP = 4
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 #: Pronouns that, inside a quote, cannot be its speaker ("I" and "we" can).
 THIRD_PERSON = frozenset({"he", "she", "they"})
@@ -220,6 +222,17 @@ def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
             if spk is not None and not (spk.start_char >= start and spk.end_char <= end):
                 q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
         quotes.append(q)
+    # A quote run on over sentences is credited once ("“... remake it.” “I think ...,”
+    # Obama said."): a quote with no speaker of its own takes that of the quote right
+    # after it, else of the one right before.
+    steps = [(n, n + 1) for n in range(len(quotes) - 2, -1, -1)]
+    steps += [(n, n - 1) for n in range(1, len(quotes))]
+    for n, k in steps:
+        q, other = quotes[n], quotes[k]
+        if (q.speaker is None and other.speaker is not None
+                and len(text[min(q.end, other.end):max(q.start, other.start)]) <= QUOTE_GAP):
+            q.speaker, q.speaker_start, q.speaker_end = (
+                other.speaker, other.speaker_start, other.speaker_end)
     # 2. Reported speech.
     direct_ranges = [(q.start, q.end) for q in quotes]
     for tok in doc:
