@@ -359,3 +359,11 @@ def test_a_pronoun_inside_a_quote_is_not_its_speaker(engine) -> None:
     assert "Tomas Reyes" not in claim.text
     # Inside the quote, the name stands in brackets: the quoted words are not changed.
     assert claim.text == "“[Mara Quell] had a rifle.”"
+
+
+def test_a_claim_begun_inside_a_single_quoted_quotation_opens_it(engine) -> None:
+    texts = texts_of(engine, "The council shut the quay. 'Most of the piers are rotten. They "
+                             "can't take a truck,' Lena Vos said. The sailors' union agreed.\n")
+    told = next(t for t in texts if "take a truck" in t)
+    assert told.startswith("'They can't take a truck,'"), texts
+    assert not any(t.startswith("'") for t in texts if "union" in t), texts

@@ -144,3 +144,11 @@ def test_a_quote_run_on_over_sentences_has_one_speaker(quotes_of) -> None:
     run_on, credited = sorted((q for q in quotes_of(text) if q.direct), key=lambda q: q.start)
     assert "century" in run_on.text and "Vos" in (credited.speaker or "")
     assert run_on.speaker == credited.speaker
+
+
+def test_straight_single_quotes_are_quotes(quotes_of) -> None:
+    text = ("The council closed the quay on Monday. 'The quay isn't safe. Repairs will take a "
+            "month,' Lena Vos said. The sailors' union and the Reyes' boat stayed.")
+    quotes = [q for q in quotes_of(text) if q.direct]
+    assert len(quotes) == 1, [q.text for q in quotes]
+    assert quotes[0].text.startswith("The quay isn't safe") and quotes[0].speaker == "Lena Vos"

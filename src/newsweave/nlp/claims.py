@@ -274,7 +274,16 @@ def close_quotes(text: str) -> str:
         last = text.rfind('"')
         opens = any(ch.isalnum() for ch in text[last + 1 :])
         text = text.rstrip() + '"' if opens else '"' + text
+    if len(_SINGLE_CLOSE.findall(text)) > len(_SINGLE_OPEN.findall(text)):
+        text = "'" + text  # "They don't work,' he said." began inside a quotation
     return text
+
+
+#: Straight single quotes that close a quotation ("work,' he said") and that open one
+#: ("'Masks"); an apostrophe inside or after a word ("don't", "the players' union") is
+#: neither.
+_SINGLE_CLOSE = re.compile(r"[,.!?]'(?!\w)")
+_SINGLE_OPEN = re.compile(r"(?<!\w)'(?=\w)")
 
 
 def _facets(ts: list[Token], full: str) -> list[Facet]:

@@ -28,7 +28,12 @@ SPEECH_VERBS = frozenset(
     """.split()
 )
 
-_QUOTE_RE = re.compile(r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})’")
+_QUOTE_RE = re.compile(
+    r"“([^”]{2,})”|\"([^\"\n]{2,})\"|‘([^’\n]{8,})’"
+    # Straight single quotes, as some outlets quote ('Masks don't work,' he said): opened
+    # after a space, closed after a comma or a full stop, an apostrophe inside a word
+    # ("don't") left alone.
+    r"|(?<!\w)'((?:[^'\n]|(?<=\w)'(?=\w)){8,}?[,.!?])'(?!\w)")
 #: Shorter quoted runs are scare quotes or labels, not statements.
 MIN_QUOTE_WORDS = 3
 #: Characters between two direct quotes that read as one quote run on ("” “").
@@ -209,7 +214,7 @@ def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
     text = doc.text  # Doc.text joins every token: read it once
     # 1. Direct quotes.
     for m in _QUOTE_RE.finditer(text):
-        g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        g = next(i for i in (1, 2, 3, 4) if m.group(i) is not None)
         start, end = m.start(g), m.end(g)
         inner = text[start:end].strip().rstrip(",")
         if len(inner.split()) < MIN_QUOTE_WORDS:
@@ -218,9 +223,13 @@ def extract_quotes(doc: Doc, mentions: list[EntityMention]) -> list[Quote]:
         span = doc.char_span(start, end, alignment_mode="expand")
         q = Quote(start=start, end=end, text=text[start:end], direct=True)
         if span is not None:
-            spk, _ = _sentence_speaker(span.sent)
-            if spk is not None and not (spk.start_char >= start and spk.end_char <= end):
-                q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
+            # A quote of several sentences is credited in its last one ("“... safe.
+            # Repairs will take a month,” she said.") or, failing that, its first.
+            for sent in dict.fromkeys((span[-1].sent, span.sent)):
+                spk, _ = _sentence_speaker(sent)
+                if spk is not None and not (spk.start_char >= start and spk.end_char <= end):
+                    q.speaker, q.speaker_start, q.speaker_end = resolver.resolve(spk)
+                    break
         quotes.append(q)
     # A quote run on over sentences is credited once ("“... remake it.” “I think ...,”
     # Obama said."): a quote with no speaker of its own takes that of the quote right
