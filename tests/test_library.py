@@ -195,3 +195,15 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     ids = [a["id"] for s in data["stories"] for a in s["articles"]]
     expected = sum(1 for name in sources for _ in Path(name).glob("*.txt"))
     assert len(ids) == len(set(ids)) == expected
+
+
+def test_an_untitled_story_is_named_by_its_opening_not_a_link(library, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(
+        "https://example.org/harbour/2011/ferry-resumes?print\n"
+        "Ferry resumes after week of repairs\n"
+        "The harbour ferry resumed service on Tuesday after a week of repairs.\n",
+        encoding="utf-8")
+    library.ingest([tmp_path / "in"])
+    [story] = library.stories_dict()["stories"]
+    assert story["title"] == "Ferry resumes after week of repairs", story["title"]

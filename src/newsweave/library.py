@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -51,9 +52,15 @@ _Ready = tuple[Article, AnalyzedArticle, DocFeatures, tuple[np.ndarray, int]]
 #: Turns the reports an ingest must analyse into batches ready to store, in order.
 Analyse = Callable[[Sequence[_Item]], Iterable[Sequence[_Ready]]]
 
+#: Words of an untitled report's opening that make its story's title, and the fewest a
+#: line of it must have to be that opening (a lone date or link is not).
+TITLE_WORDS = 12
+TITLE_LINE_WORDS = 3
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
+
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "8"
+ANALYSIS_VERSION = "9"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'
@@ -409,9 +416,19 @@ class Library:
         return best.id
 
     def _story_title(self, first_id: str, batch: Mapping[str, Article] | None) -> str:
-        """A new story's title: its first report's title, or that report's opening words."""
+        """A new story's title: its first report's title, or that report's opening words:
+        those of its first line of a few words once links are left out (a page's address
+        often comes first)."""
         article = (batch or {}).get(first_id) or self.store.get_article(first_id)
-        return article.title or " ".join(article.text[article.body_start :].split()[:12])
+        if article.title:
+            return article.title
+        body = article.text[article.body_start :]
+        for line in body.splitlines():
+            words = [w for w in line.split() if not _LINK.fullmatch(w)]
+            if len(words) >= TITLE_LINE_WORDS:
+                return " ".join(words[:TITLE_WORDS])
+        words = [w for w in body.split() if not _LINK.fullmatch(w)] or body.split()
+        return " ".join(words[:TITLE_WORDS])
 
     # -- stories ----------------------------------------------------------------------------
 

@@ -184,6 +184,28 @@ def test_page_furniture_is_no_claim(engine, line: str) -> None:
     assert [c.text for c in result.claims] == ["The ferry resumed service on Tuesday."]
 
 
+def test_a_page_stamp_and_a_subheading_in_capitals_are_no_claims(engine) -> None:
+    result = analyze(engine, "http://example.org/blog/2011/story.html\nMarch 2011 @ 10:15 pm"
+                             "\nDOUBTS GROW AFTER DARING ESCAPE\n"
+                             "The ferry resumed service on Tuesday.\n")
+    assert [c.text for c in result.claims] == ["The ferry resumed service on Tuesday."]
+
+
+def test_a_stamp_the_date_reader_missed_is_furniture(engine) -> None:
+    # The day of "12 March 2011 @ 10:15 pm" cut off into the sentence before: the date
+    # reader finds no date in what is left, the page's stamp is still read as one.
+    from newsweave.nlp.furniture import is_furniture
+
+    doc = engine.analyzer.nlp("March 2011 @ 10:15 pm")
+    assert is_furniture(next(iter(doc.sents)), 0, [])
+
+
+def test_words_cut_from_the_sentence_before_are_no_claim(engine) -> None:
+    result = analyze(engine, "The story was first told on HarbourNews. com reported. "
+                             "The ferry resumed service on Tuesday.\n")
+    assert not any(c.text.lower().startswith("com") for c in result.claims), result.claims
+
+
 def test_a_verbless_headline_with_content_is_a_claim(engine) -> None:
     result = analyze(engine, "Record harvest for Corran valley orchards this autumn\n")
     assert len(result.claims) == 1
