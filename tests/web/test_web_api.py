@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from datetime import date
@@ -229,6 +230,19 @@ def test_a_story_compared_for_the_first_time_says_so_and_reloads(engine, tmp_pat
             assert library.story_summary(story_id)["compared"] is True
             article = c.get(f"/articles/{article_id}").text
             assert "Comparing" not in article and 'class="legend"' in article
+    finally:
+        store.close()
+
+
+def test_a_story_of_no_known_outlet_does_not_count_zero_outlets(engine, tmp_path):
+    store = Store(tmp_path / "anon.db")
+    try:
+        library = Library(store, engine)
+        reports = [dataclasses.replace(a, outlet=None) for a in fresh_story("Sunday")]
+        [story_id] = library.ingest(reports).new_stories
+        with TestClient(create_app(library)) as c:
+            page = c.get(f"/stories/{story_id}").text
+        assert "2 reports" in page and "0 outlets" not in page
     finally:
         store.close()
 
