@@ -389,3 +389,14 @@ def test_a_claim_begun_inside_a_single_quoted_quotation_opens_it(engine) -> None
     told = next(t for t in texts if "take a truck" in t)
     assert told.startswith("'They can't take a truck,'"), texts
     assert not any(t.startswith("'") for t in texts if "union" in t), texts
+
+
+def test_quote_marks_a_page_mixed_are_closed_once() -> None:
+    from newsweave.nlp.claims import close_quotes
+
+    # A curly quote closed by a straight mark, and a straight mark that closes a quote
+    # begun in the sentence before.
+    assert close_quotes('“The sooner, the better," Vos told reporters.') == (
+        "“The sooner, the better,” Vos told reporters.")
+    assert close_quotes('the better," Vos said.') == '"the better," Vos said.'
+    assert close_quotes('Vos said "the quay is safe') == 'Vos said "the quay is safe"'

@@ -261,8 +261,24 @@ def _connective_prefix(toks: list[Token], head: Token | None) -> int:
     return n if n < len(toks) else 0
 
 
+def _mixed_closed(text: str) -> str:
+    """A straight mark that closes a curly one (“the better," he said), the page having
+    mixed its marks, made curly too."""
+    out, open_curly = [], False
+    for n, ch in enumerate(text):
+        if ch == "“":
+            open_curly = True
+        elif ch == "”":
+            open_curly = False
+        elif ch == '"' and open_curly and n and not text[n - 1].isspace():
+            ch, open_curly = "”", False
+        out.append(ch)
+    return "".join(out)
+
+
 def close_quotes(text: str) -> str:
     """The text with every quotation it opens closed, and every one it closes opened."""
+    text = _mixed_closed(text)
     opened, closed = text.count("“"), text.count("”")
     if opened > closed:
         text = text.rstrip() + "”" * (opened - closed)
@@ -272,7 +288,10 @@ def close_quotes(text: str) -> str:
         # The last mark opens a quotation that goes on past the text, or closes
         # one that began before it.
         last = text.rfind('"')
-        opens = any(ch.isalnum() for ch in text[last + 1 :])
+        # A mark after a space opens ('said "it'); one after a word or a comma closes
+        # ('better," he said').
+        opens = (last == 0 or text[last - 1].isspace()) and any(
+            ch.isalnum() for ch in text[last + 1 :])
         text = text.rstrip() + '"' if opens else '"' + text
     if len(_SINGLE_CLOSE.findall(text)) > len(_SINGLE_OPEN.findall(text)):
         text = "'" + text  # "They don't work,' he said." began inside a quotation
