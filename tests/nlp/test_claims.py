@@ -400,3 +400,10 @@ def test_quote_marks_a_page_mixed_are_closed_once() -> None:
         "“The sooner, the better,” Vos told reporters.")
     assert close_quotes('the better," Vos said.') == '"the better," Vos said.'
     assert close_quotes('Vos said "the quay is safe') == 'Vos said "the quay is safe"'
+
+
+def test_a_result_clause_keeps_the_until_that_its_negation_needs(engine) -> None:
+    texts = texts_of(engine, "The hearing will not begin until the week of 8 February, "
+                             "allowing the defence two weeks to prepare its case.\n")
+    allowing = next(t for t in texts if "allowing" in t)
+    assert "not begin until the week of 8 February" in allowing, texts

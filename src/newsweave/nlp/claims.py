@@ -229,6 +229,12 @@ def _bare_clause(governor: Token) -> str:
         place = list(nxt.subtree)
         if len(place) <= _EVENT_PLACE_TOKENS:
             keep += place
+    if any(c.dep_ == "neg" for c in governor.children):
+        # "will not begin until 8 February" says it will begin then: "will not begin"
+        # alone says the opposite.
+        for c in governor.children:
+            if c.dep_ == "prep" and c.lower_ in {"until", "till"}:
+                keep += [t for t in c.subtree if t not in keep]
     keep.sort(key=lambda t: t.i)
     return "".join(t.text_with_ws for t in keep).strip()
 
