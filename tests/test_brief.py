@@ -329,3 +329,27 @@ def test_quoted_words_are_given_as_their_speakers() -> None:
     # Words no quote holds are not put in quote marks; the quote given twice is told once.
     assert "The quay will reopen on Friday." in told, told
     assert sum("stood for a century" in t for t in told) <= 1, told
+
+
+def test_a_verb_without_its_subject_does_not_lead() -> None:
+    from newsweave.brief import make_brief
+    from newsweave.model import AnalyzedArticle, Article, Claim, ClaimGroup, Mention
+
+    text = ("The board set new standards for fast ferries on Monday. Set new standards for "
+            "fast ferries and older boats. The ferries stopped running at night in March.")
+    reports = [AnalyzedArticle(article=Article(text=text, id=i, outlet=i.upper()))
+               for i in "ab"]
+
+    def group(words: str, subject: str | None) -> ClaimGroup:
+        start = text.index(words)
+        claim = Claim(id=words[:6], article="a", sentence=0, start=start,
+                      end=start + len(words), text=words, subject=subject, predicate="set")
+        return ClaimGroup(id=words[:6], status="corroborated", independent_sources=2,
+                          text=words, mentions=[Mention(i, start, start + len(words), words)
+                                                for i in "ab"], _claims=[claim])
+
+    groups = [group("Set new standards for fast ferries and older boats.", None),
+              group("The board set new standards for fast ferries on Monday.", "The board"),
+              group("The ferries stopped running at night in March.", "The ferries")]
+    lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
+    assert not any(t.startswith("Set new") for t in lead), lead

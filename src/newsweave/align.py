@@ -900,6 +900,7 @@ class Aligner:
             wholes,
             key=lambda it: (
                 not leans_on_context(it.claim.text),
+                not lacks_subject(it.claim),
                 not reads_as_headline(it.claim.text),
                 round(sum(
                     links.claim.get((min(it.index, o.index), max(it.index, o.index)), 0.0)
@@ -1195,6 +1196,12 @@ def reads_as_headline(text: str) -> bool:
     words = re.findall(r"[^\W\d_]{4,}", text)
     capitals = sum(w[0].isupper() for w in words)
     return len(words) >= 3 and capitals >= HEADLINE_CAPITALS * len(words)
+
+
+def lacks_subject(claim: Claim) -> bool:
+    """A verb with no subject found ("Set federal standards for ..."): a fragment of a
+    sentence the parser could not join up."""
+    return claim.predicate is not None and not claim.subject
 
 
 def leans_on_context(text: str) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .align import leans_on_context, reads_as_headline, same_subject
+from .align import lacks_subject, leans_on_context, reads_as_headline, same_subject
 from .dedup import source_of
 from .model import AnalyzedArticle, BriefItem, Citation, ClaimGroup, Mention, report_labels
 
@@ -162,7 +162,8 @@ def make_brief(
         for g in candidates:
             if len(lead) >= upto:
                 break
-            if len(g.text.split()) < MIN_LEAD_WORDS or leans_on_context(g.text):
+            if len(g.text.split()) < MIN_LEAD_WORDS or leans_on_context(g.text) or (
+                    g._claims and lacks_subject(g._claims[0])):
                 continue  # a lead line must read alone: not "She shot the other three"
             if not _repeats(g, lead):
                 lead.append(g)

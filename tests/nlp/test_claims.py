@@ -407,3 +407,14 @@ def test_a_result_clause_keeps_the_until_that_its_negation_needs(engine) -> None
                              "allowing the defence two weeks to prepare its case.\n")
     allowing = next(t for t in texts if "allowing" in t)
     assert "not begin until the week of 8 February" in allowing, texts
+
+
+def test_a_verb_the_parser_joined_to_the_wrong_verb_takes_no_subject_from_it(engine) -> None:
+    # "ban" and "set" belong with "would limit" (the rules would), but the parser joins
+    # them to "are drafting": the staff do not set the standards.
+    texts = texts_of(engine, "Harbour board staff are drafting terms for possible ferry-safety "
+                             "rules that would limit the number of passengers on older boats to "
+                             "local routes, ban night crossings except in storm emergencies and "
+                             "set federal standards for so-called fast ferries, according to "
+                             "people familiar with the talks.\n")
+    assert not any(t.startswith("Harbour board staff set") for t in texts), texts

@@ -158,11 +158,24 @@ def _inherited_subject(tok: Token) -> Token | None:
             return subj
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return None
+        if tok.dep_ == "conj" and _misattached(tok):
+            return None
         if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head.i != tok.i:
             tok = tok.head
             continue
         return None
     return None
+
+
+def _misattached(conj: Token) -> bool:
+    """A verb joined to a head of another form with a verb of its own form in between
+    ("are drafting laws that would limit X, ban Y": "ban" goes with "limit", not with
+    "drafting"): the parser joined it to the wrong verb, whose subject is not its own."""
+    head = conj.head
+    if conj.tag_ == head.tag_ or not conj.tag_.startswith("VB"):
+        return False
+    return any(t.tag_ == conj.tag_ and t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux"
+               for t in conj.doc[head.i + 1 : conj.i])
 
 
 def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int, text: str) -> str:
