@@ -331,12 +331,13 @@ def test_quoted_words_are_given_as_their_speakers() -> None:
     assert sum("stood for a century" in t for t in told) <= 1, told
 
 
-def test_a_verb_without_its_subject_does_not_lead() -> None:
+def test_a_verb_without_its_subject_or_half_a_sentence_does_not_lead() -> None:
     from newsweave.brief import make_brief
     from newsweave.model import AnalyzedArticle, Article, Claim, ClaimGroup, Mention
 
     text = ("The board set new standards for fast ferries on Monday. Set new standards for "
-            "fast ferries and older boats. The ferries stopped running at night in March.")
+            "fast ferries and older boats. The ferries stopped running at night in March. "
+            "Because the board set new standards for fast ferries.")
     reports = [AnalyzedArticle(article=Article(text=text, id=i, outlet=i.upper()))
                for i in "ab"]
 
@@ -349,7 +350,8 @@ def test_a_verb_without_its_subject_does_not_lead() -> None:
                                                 for i in "ab"], _claims=[claim])
 
     groups = [group("Set new standards for fast ferries and older boats.", None),
+              group("Because the board set new standards for fast ferries.", "the board"),
               group("The board set new standards for fast ferries on Monday.", "The board"),
               group("The ferries stopped running at night in March.", "The ferries")]
     lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
-    assert not any(t.startswith("Set new") for t in lead), lead
+    assert not any(t.startswith(("Set new", "Because")) for t in lead), lead

@@ -163,7 +163,8 @@ def make_brief(
             if len(lead) >= upto:
                 break
             if len(g.text.split()) < MIN_LEAD_WORDS or leans_on_context(g.text) or (
-                    g._claims and lacks_subject(g._claims[0])):
+                    g._claims and lacks_subject(g._claims[0])) or _SUBORDINATE_ONLY.match(
+                    g.text):
                 continue  # a lead line must read alone: not "She shot the other three"
             if not _repeats(g, lead):
                 lead.append(g)
@@ -262,6 +263,12 @@ def make_brief(
             shown.append(words)
     return items
 
+
+
+#: A subordinate clause with no main clause after it ("Because the withdrawal led to
+#: ..."): half a sentence.
+_SUBORDINATE_ONLY = re.compile(
+    r"^\W*(?:because|although|though|whereas|unless|if|since|while)\b[^,;:]*$", re.I)
 
 
 def _headline(g: ClaimGroup) -> bool:
