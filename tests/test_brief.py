@@ -337,7 +337,7 @@ def test_a_verb_without_its_subject_or_half_a_sentence_does_not_lead() -> None:
 
     text = ("The board set new standards for fast ferries on Monday. Set new standards for "
             "fast ferries and older boats. The ferries stopped running at night in March. "
-            "Because the board set new standards for fast ferries.")
+            "Because two older ferries sank in the harbour storms last winter.")
     reports = [AnalyzedArticle(article=Article(text=text, id=i, outlet=i.upper()))
                for i in "ab"]
 
@@ -350,7 +350,8 @@ def test_a_verb_without_its_subject_or_half_a_sentence_does_not_lead() -> None:
                                                 for i in "ab"], _claims=[claim])
 
     groups = [group("Set new standards for fast ferries and older boats.", None),
-              group("Because the board set new standards for fast ferries.", "the board"),
+              group("Because two older ferries sank in the harbour storms last winter.",
+                    "two older ferries"),
               group("The board set new standards for fast ferries on Monday.", "The board"),
               group("The ferries stopped running at night in March.", "The ferries")]
     lead = [b.text for b in make_brief(reports, groups, {}) if b.kind == "lead"]
