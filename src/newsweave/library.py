@@ -60,7 +60,7 @@ _LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
-ANALYSIS_VERSION = "11"
+ANALYSIS_VERSION = "12"
 #: Reports analysed and written per transaction.
 BATCH_SIZE = 32
 #: State key of the clusterer's header (settings, report count); the stories'

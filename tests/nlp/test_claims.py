@@ -418,3 +418,11 @@ def test_a_verb_the_parser_joined_to_the_wrong_verb_takes_no_subject_from_it(eng
                              "set federal standards for so-called fast ferries, according to "
                              "people familiar with the talks.\n")
     assert not any(t.startswith("Harbour board staff set") for t in texts), texts
+
+
+def test_a_verb_the_parser_joined_across_a_clause_takes_that_clauses_subject(engine) -> None:
+    # "tied" and "ran" go with "Lund took", not with "were forced": Lund ran away.
+    texts = texts_of(engine, "The guards, who were unhurt, were forced to drive to the harbour "
+                             "area, where Lund took their radios, tied them together and ran "
+                             "away.\n")
+    assert "Lund ran away" in texts, texts

@@ -155,11 +155,14 @@ def _inherited_subject(tok: Token) -> Token | None:
     for _ in range(6):
         subj = _subject(tok)
         if subj is not None:
-            return subj
+            # "rules that would limit X, ban Y": a relative pronoun stands for no one
+            # a reader could be shown.
+            return None if subj.tag_ in {"WDT", "WP"} else subj
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             return None
-        if tok.dep_ == "conj" and _misattached(tok):
-            return None
+        if tok.dep_ == "conj" and (own := _misattached(tok)) is not None:
+            tok = own
+            continue
         if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -167,15 +170,18 @@ def _inherited_subject(tok: Token) -> Token | None:
     return None
 
 
-def _misattached(conj: Token) -> bool:
-    """A verb joined to a head of another form with a verb of its own form in between
-    ("are drafting laws that would limit X, ban Y": "ban" goes with "limit", not with
-    "drafting"): the parser joined it to the wrong verb, whose subject is not its own."""
+def _misattached(conj: Token) -> Token | None:
+    """The verb a conjoined verb goes with when the parser joined it to a head of another
+    form across a verb of its own form ("are drafting laws that would limit X, ban Y":
+    "ban" goes with "limit", not with "drafting"; "were forced to drive to the area where
+    he took their guns, handcuffed them": "handcuffed" goes with "took"); ``None`` when
+    the head is of its form."""
     head = conj.head
     if conj.tag_ == head.tag_ or not conj.tag_.startswith("VB"):
-        return False
-    return any(t.tag_ == conj.tag_ and t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux"
-               for t in conj.doc[head.i + 1 : conj.i])
+        return None
+    between = [t for t in conj.doc[head.i + 1 : conj.i]
+               if t.tag_ == conj.tag_ and t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux"]
+    return between[-1] if between else None
 
 
 def _subject_text(subj: Token, resolver: SpeakerResolver, min_char: int, text: str) -> str:
