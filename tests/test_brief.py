@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from newsweave.brief import LEAD_MAX, LEAD_MIN, SHOWN_PER_OUTLET
+from newsweave.model import AnalyzedArticle, Article
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "newsweave" / "samples"
+
+
+def _reports(texts: dict[str, str]) -> list[AnalyzedArticle]:
+    """One report per text, its id the outlet's name in lower case."""
+    return [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
+            for i, t in texts.items()]
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +170,7 @@ def test_a_lead_line_reads_alone() -> None:
     """A fact worded only as "she did X", or opening on what came before ("This
     shooting"), is not a lead line, however well supported."""
     from newsweave.brief import make_brief
-    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+    from newsweave.model import ClaimGroup, Mention
 
     texts = {
         "a": "She shot two of her co-workers, police say. Mara Quell drove her van "
@@ -174,8 +181,7 @@ def test_a_lead_line_reads_alone() -> None:
              "The depot stayed shut on Friday. This shooting was the first at the depot. "
              "This week the depot reopened its gates to drivers.",
     }
-    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
-               for i, t in texts.items()]
+    reports = _reports(texts)
 
     def group(gid: str, words: str) -> ClaimGroup:
         mentions = []
@@ -199,7 +205,7 @@ def test_a_phrase_of_a_lead_sentence_is_not_another_lead_line() -> None:
     """A fact a lead sentence already tells (one of its phrases, matched on its own) does
     not lead again in other words."""
     from newsweave.brief import make_brief
-    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+    from newsweave.model import ClaimGroup, Mention
 
     texts = {
         "a": "Mayor Ines Marlowe toured the flooded depot on Monday, after meeting the rail "
@@ -207,8 +213,7 @@ def test_a_phrase_of_a_lead_sentence_is_not_another_lead_line() -> None:
         "b": "Marlowe walked through the depot on Monday. Before that, the mayor had met "
              "leaders of the rail unions at city hall. The depot stayed shut all week.",
     }
-    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
-               for i, t in texts.items()]
+    reports = _reports(texts)
 
     def group(gid: str, spans: dict[str, str]) -> ClaimGroup:
         mentions = []
@@ -234,7 +239,7 @@ def test_a_phrase_of_a_lead_sentence_is_not_another_lead_line() -> None:
 def test_sentences_lead_before_headlines() -> None:
     """A Title Case headline several reports share leads only when too few sentences do."""
     from newsweave.brief import make_brief
-    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+    from newsweave.model import ClaimGroup, Mention
 
     texts = {
         "a": "Harwick Depot Fire Shuts Rail Line Into The City\n\nA fire at the Harwick depot "
@@ -244,8 +249,7 @@ def test_sentences_lead_before_headlines() -> None:
              "the Harwick depot late on Monday. Some forty firefighters fought the blaze "
              "for six hours. Police do not yet know the cause of the fire at the depot.",
     }
-    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
-               for i, t in texts.items()]
+    reports = _reports(texts)
 
     def group(gid: str, a: str, b: str) -> ClaimGroup:
         mentions = []
@@ -274,13 +278,12 @@ def test_sentences_lead_before_headlines() -> None:
 
 def test_facts_worded_alike_are_one_line() -> None:
     from newsweave.brief import make_brief
-    from newsweave.model import AnalyzedArticle, Article, ClaimGroup, Mention
+    from newsweave.model import ClaimGroup, Mention
 
     texts = {i: "The mayor toured the depot on Monday with the rail unions. "
                 "Marlowe was 61. She had been mayor since 2019 and lived in Harwick."
              for i in "abc"}
-    reports = [AnalyzedArticle(article=Article(text=t, id=i, outlet=i.upper()))
-               for i, t in texts.items()]
+    reports = _reports(texts)
 
     def group(gid: str, words: str, ids: str) -> ClaimGroup:
         mentions = [Mention(i, texts[i].index(words), texts[i].index(words) + len(words),
