@@ -75,9 +75,9 @@ def _words(text: str) -> frozenset[str]:
 
 def _repeats(g: ClaimGroup, chosen: list[ClaimGroup]) -> bool:
     """Whether ``g`` says again what a fact already in the lead says: words of a report
-    that fact's span holds, mostly the same words, or the same thing done by the same subject
-    ("Gigante died in prison", "The Chin' Gigante dies in prison"), as two reports'
-    openings word one event."""
+    that fact's span holds, mostly the same words, or the same thing done by the same
+    subject ("Gigante died in prison", "The Chin' Gigante dies in prison"), as two
+    reports' openings word one event."""
     words = _words(g.text)
     for other in chosen:
         if any(m.article == o.article and o.start <= m.start and m.end <= o.end
@@ -247,6 +247,7 @@ def make_brief(
         # A line whose every word an earlier one holds says nothing new (a quote the
         # report gives twice, once with its speaker).
         shown: list[frozenset[str]] = [_words(g.text) for g in lead]
+        told_here = 0
         for g in own:
             words = _words(g.text)
             if any(words <= other for other in shown):
@@ -257,12 +258,12 @@ def make_brief(
                     citations=_cite(g.mentions),
                     kind="single_source",
                     outlet=label[source],
-                    more=len(shown) - len(lead) >= SHOWN_PER_OUTLET,
+                    more=told_here >= SHOWN_PER_OUTLET,
                 )
             )
             shown.append(words)
+            told_here += 1
     return items
-
 
 
 #: A subordinate clause with no main clause after it ("Because the withdrawal led to

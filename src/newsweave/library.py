@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -40,6 +39,7 @@ from .engine import Engine
 from .errors import ConfigError, NewsweaveError, StoreError
 from .ingest import read_inputs
 from .model import AnalyzedArticle, Article, Comparison, InputFailure
+from .nlp.furniture import LINK
 from .store import Store, StorySummary
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ Analyse = Callable[[Sequence[_Item]], Iterable[Sequence[_Ready]]]
 #: line of it must have to be that opening (a lone date or link is not).
 TITLE_WORDS = 12
 TITLE_LINE_WORDS = 3
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
 
 #: Bump when the analysis output changes: stored analyses of another version
 #: are recomputed when a story is compared.
@@ -424,10 +423,10 @@ class Library:
             return article.title
         body = article.text[article.body_start :]
         for line in body.splitlines():
-            words = [w for w in line.split() if not _LINK.fullmatch(w)]
+            words = [w for w in line.split() if not LINK.fullmatch(w)]
             if len(words) >= TITLE_LINE_WORDS:
                 return " ".join(words[:TITLE_WORDS])
-        words = [w for w in body.split() if not _LINK.fullmatch(w)] or body.split()
+        words = [w for w in body.split() if not LINK.fullmatch(w)] or body.split()
         return " ".join(words[:TITLE_WORDS])
 
     # -- stories ----------------------------------------------------------------------------

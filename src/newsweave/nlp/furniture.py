@@ -2,9 +2,9 @@
 
 Bylines, timestamps, bare dates, URLs, share and follow prompts, photo credits,
 subheadings in capitals and one-word fragments come along with the text of many
-pages. They are kept as sentences (offsets stay exact) but yield no claims: a reader does not want
-"Updated 4:08 p.m. ET" among the facts of a story, and two page headers with
-different dates are not a conflict.
+pages. They are kept as sentences (offsets stay exact) but yield no claims: a
+reader does not want "Updated 4:08 p.m. ET" among the facts of a story, and two
+page headers with different dates are not a conflict.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _OPENERS = re.compile(
     re.I | re.X,
 )
 _BYLINE = re.compile(r"^\W*by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\W*$", re.I)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+#: A web address or an email address.
+LINK = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?", re.I)
 #: A calendar date written out ("January 2010", "Dec. 7, 2009", "Monday, 3 May 2013"), as a
 #: page stamps it whether or not the report's date reader takes it.
@@ -60,7 +61,7 @@ def is_furniture(sent: Span, start_char: int, dates: list[tuple[int, int]]) -> b
     covered = sum(
         sum(ch.isalnum() for ch in sent.doc.text[max(s, start_char) : e]) for s, e in dates
     )
-    covered += sum(sum(ch.isalnum() for ch in m.group()) for m in _URL.finditer(line))
+    covered += sum(sum(ch.isalnum() for ch in m.group()) for m in LINK.finditer(line))
     covered += sum(sum(ch.isalnum() for ch in m.group()) for m in _CLOCK.finditer(line))
     if not dates:
         covered += sum(sum(ch.isalnum() for ch in m.group()) for m in _CALENDAR.finditer(line))
