@@ -24,6 +24,7 @@ shorter of the two (a claim that holds the fact among others still states it).
 Usage::
 
     python bench/alignment.py [--judge pair|embed] [--json bench/results/alignment.json]
+                              [--stories test|calibration]  # the calibration stories
                               [--show]          # print misses and wrong links (dataset text)
 """
 
@@ -295,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true",
                     help="print missed facts and wrong links to stderr (dataset text)")
     ap.add_argument("--json", help="write the numbers here (under bench/results/)")
+    ap.add_argument("--stories", choices=("test", "calibration"), default="test",
+                    help="score the test stories (bench/gold) or the calibration ones "
+                         "(bench/gold/calibration, which fit the alignment score)")
     ap.add_argument("--calibrate", action="store_true",
                     help="choose the pair judge's alignment threshold on bench/gold/calibration "
                          "(never on the stories scored here) and write it into its config")
@@ -305,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         return calibrate(engine, data)
     rows, totals, per = [], {}, {}
     t0 = time.perf_counter()
-    for path in sorted(GOLD.glob("*.json")):
+    folder = GOLD / "calibration" if args.stories == "calibration" else GOLD
+    for path in sorted(folder.glob("*.json")):
         if path.name.startswith("ecb-conflict-audit"):
             continue
         loaded = load_story(path, data)

@@ -65,6 +65,22 @@ def analyse(engine, texts: list[tuple[str, str]], label: str) -> dict[str, Any]:
     return out
 
 
+def judge_contradiction(engine, a, b) -> float | None:  # noqa: ANN001
+    """The judge's highest contradiction over every pair of the two reports' claims,
+    kernels and facets it reads (before any of the engine's conflict rules): a ceiling
+    for what rules on top of the judge can show. ``None`` for the embed judge."""
+    from newsweave.align import Aligner
+
+    if getattr(engine.judge, "thresholds", None) is None:
+        return None
+    aligner = Aligner(engine.embedder, judge=engine.judge)
+    aligner.pair_log = []
+    aligner.align([a, b], {}, [])
+    claims = a.claims + b.claims
+    return max((v.contradict for ui, uj, v, _, _ in aligner.pair_log
+                if claims[ui.item].article != claims[uj.item].article), default=0.0)
+
+
 def compare_pair(engine, a, b) -> dict[str, Any]:  # noqa: ANN001
     """Run the engine on two analysed articles and summarise the outcome."""
     result = engine.compare_analyzed([a, b])
@@ -87,6 +103,7 @@ def compare_pair(engine, a, b) -> dict[str, Any]:  # noqa: ANN001
         "aligned": bool(cross),
         "conflict": bool(conflict_types),
         "conflict_types": conflict_types,
+        "judge_contradiction": judge_contradiction(engine, a, b),
     }
 
 
@@ -235,6 +252,13 @@ def run_fnc1(engine, data, limit: int | None, per_stance: int) -> dict[str, Any]
             "nothing_aligned_rate": float(np.mean([not o["aligned"] for o in outs])),
             "conflict_types": dict(Counter(t for o in outs for t in set(o["conflict_types"]))),
         }
+        judged = [o["judge_contradiction"] for o in outs if o["judge_contradiction"] is not None]
+        if judged:
+            res["stances"][stance]["judge_contradiction_rate"] = {
+                "at_threshold": float(np.mean([p >= engine.judge.thresholds.contradict
+                                               for p in judged])),
+                "at_0.5": float(np.mean([p >= 0.5 for p in judged])),
+            }
     res["seconds"] = time.perf_counter() - t0
     res["seed"] = SEED
     return res
@@ -282,6 +306,15 @@ def report(results: dict[str, Any]) -> None:
                          ", ".join(f"{k} {v}" for k, v in sorted(r["conflict_types"].items()))])
         print(table(["stance (sampled of available)", "≥1 conflict", "anything aligned",
                      "nothing aligned", "pairs by conflict type"], rows))
+        ceil = [[stance, f"{r['judge_contradiction_rate']['at_threshold']:.1%}",
+                 f"{r['judge_contradiction_rate']['at_0.5']:.1%}"]
+                for stance, r in f["stances"].items() if "judge_contradiction_rate" in r]
+        if ceil:
+            print("\nThe judge alone: pairs where it reads some headline-body pair of claims "
+                  "(kernels, facets) as a contradiction, before the engine's conflict rules "
+                  "(a ceiling for them):\n")
+            print(table(["stance", "contradiction ≥ the judge's threshold",
+                         "contradiction ≥ 0.5"], ceil))
         print(f"\nTook {f['seconds']:.0f}s.\n")
 
 
